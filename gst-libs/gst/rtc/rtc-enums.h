@@ -1,0 +1,94 @@
+/* gst-rtc: public enums. Values match GstWebRTC* so webrtcbin code ports by renaming. */
+#pragma once
+
+#include <gst/rtc/rtc-prelude.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstRtcICEConnectionState:
+ * @GST_RTC_ICE_CONNECTION_STATE_NEW: new
+ * @GST_RTC_ICE_CONNECTION_STATE_CHECKING: checking
+ * @GST_RTC_ICE_CONNECTION_STATE_CONNECTED: connected
+ * @GST_RTC_ICE_CONNECTION_STATE_COMPLETED: completed
+ * @GST_RTC_ICE_CONNECTION_STATE_FAILED: failed
+ * @GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED: disconnected
+ * @GST_RTC_ICE_CONNECTION_STATE_CLOSED: closed
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtciceconnectionstate
+ */
+typedef enum {
+  GST_RTC_ICE_CONNECTION_STATE_NEW,
+  GST_RTC_ICE_CONNECTION_STATE_CHECKING,
+  GST_RTC_ICE_CONNECTION_STATE_CONNECTED,
+  GST_RTC_ICE_CONNECTION_STATE_COMPLETED,
+  GST_RTC_ICE_CONNECTION_STATE_FAILED,
+  GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED,
+  GST_RTC_ICE_CONNECTION_STATE_CLOSED,
+} GstRtcICEConnectionState;
+
+/**
+ * GstRtcICEGatheringState:
+ * @GST_RTC_ICE_GATHERING_STATE_NEW: new
+ * @GST_RTC_ICE_GATHERING_STATE_GATHERING: gathering
+ * @GST_RTC_ICE_GATHERING_STATE_COMPLETE: complete
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcicegatheringstate
+ */
+typedef enum {
+  GST_RTC_ICE_GATHERING_STATE_NEW,
+  GST_RTC_ICE_GATHERING_STATE_GATHERING,
+  GST_RTC_ICE_GATHERING_STATE_COMPLETE,
+} GstRtcICEGatheringState;
+
+/**
+ * GstRtcICERole:
+ * @GST_RTC_ICE_ROLE_CONTROLLED: controlled
+ * @GST_RTC_ICE_ROLE_CONTROLLING: controlling
+ */
+typedef enum {
+  GST_RTC_ICE_ROLE_CONTROLLED,
+  GST_RTC_ICE_ROLE_CONTROLLING,
+} GstRtcICERole;
+
+/**
+ * GstRtcICETransportPolicy:
+ * @GST_RTC_ICE_TRANSPORT_POLICY_ALL: all candidate types
+ * @GST_RTC_ICE_TRANSPORT_POLICY_RELAY: relay candidates only
+ */
+typedef enum {
+  GST_RTC_ICE_TRANSPORT_POLICY_ALL,
+  GST_RTC_ICE_TRANSPORT_POLICY_RELAY,
+} GstRtcICETransportPolicy;
+
+/**
+ * GstRtcError:
+ * @GST_RTC_ERROR_DATA_CHANNEL_FAILURE: data-channel-failure
+ * @GST_RTC_ERROR_DTLS_FAILURE: dtls-failure
+ * @GST_RTC_ERROR_FINGERPRINT_FAILURE: fingerprint-failure
+ * @GST_RTC_ERROR_SCTP_FAILURE: sctp-failure
+ * @GST_RTC_ERROR_SDP_SYNTAX_ERROR: sdp-syntax-error
+ * @GST_RTC_ERROR_HARDWARE_ENCODER_NOT_AVAILABLE: hardware-encoder-not-available
+ * @GST_RTC_ERROR_ENCODER_ERROR: encoder-error
+ * @GST_RTC_ERROR_INVALID_STATE: invalid-state (W3C InvalidStateError)
+ * @GST_RTC_ERROR_INTERNAL_FAILURE: internal-failure
+ * @GST_RTC_ERROR_INVALID_MODIFICATION: invalid-modification
+ * @GST_RTC_ERROR_TYPE_ERROR: type-error (W3C TypeError: malformed input)
+ * @GST_RTC_ERROR_OPERATION_ERROR: operation-error (W3C OperationError)
+ */
+typedef enum {
+  GST_RTC_ERROR_DATA_CHANNEL_FAILURE,
+  GST_RTC_ERROR_DTLS_FAILURE,
+  GST_RTC_ERROR_FINGERPRINT_FAILURE,
+  GST_RTC_ERROR_SCTP_FAILURE,
+  GST_RTC_ERROR_SDP_SYNTAX_ERROR,
+  GST_RTC_ERROR_HARDWARE_ENCODER_NOT_AVAILABLE,
+  GST_RTC_ERROR_ENCODER_ERROR,
+  GST_RTC_ERROR_INVALID_STATE,
+  GST_RTC_ERROR_INTERNAL_FAILURE,
+  GST_RTC_ERROR_INVALID_MODIFICATION,
+  GST_RTC_ERROR_TYPE_ERROR,
+  GST_RTC_ERROR_OPERATION_ERROR,
+} GstRtcError;
+
+G_END_DECLS

@@ -1,0 +1,8 @@
+/* gst-rtc: umbrella header of libgstrtc-1.0. */
+#pragma once
+
+#include <gst/rtc/rtc-prelude.h>
+#include <gst/rtc/rtc-enums.h>
+#include <gst/rtc/rtc-enumtypes.h>
+#include <gst/rtc/rtcerror.h>
+#include <gst/rtc/rtcicetransport.h>

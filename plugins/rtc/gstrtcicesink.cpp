@@ -1,0 +1,240 @@
+/**
+ * SECTION:element-rtcicesink
+ * @title: rtcicesink
+ *
+ * Sends each buffer as one datagram on the selected pair of an ICE transport
+ * (#GstRtcICETransport). Buffer lists go to the socket in batches (sendmmsg), and each
+ * #GstMemory is handed to the socket in place: nothing is copied per packet. Until the transport
+ * is connected, or after consent expired (RFC 7675), buffers are dropped and counted in the
+ * transport's "stats".
+ *
+ * ## Example pipeline
+ * |[
+ * gst-launch-1.0 audiotestsrc ! opusenc ! rtpopuspay ! rtcicesink transport-name=call0
+ * ]|
+ * (the transport named "call0" is configured and connected by the application or a
+ * signalling element in the same process)
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcicesink.h"
+#include "gstrtcelements.h"
+#include "transportbinding.hpp"
+
+#include "rtcicetransport-private.hpp"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_sink_debug);
+#define GST_CAT_DEFAULT gst_rtc_ice_sink_debug
+
+namespace {
+// Messages per sendmmsg batch, and memories per buffer mapped in place.
+constexpr guint kBatch = 32;
+constexpr guint kMaxMemories = 4;
+} // namespace
+
+struct GstRtcIceSinkPrivate {
+  gstrtc::TransportBinding binding;
+  // Streaming-thread state, set in start() and cleared in stop().
+  gstrtc::Ref<GstRtcICETransport> active;
+  gstrtc::ice::Agent *agent = nullptr;
+};
+
+struct _GstRtcIceSink {
+  GstBaseSink parent;
+  GstRtcIceSinkPrivate *priv;
+};
+
+enum { PROP_0, PROP_TRANSPORT, PROP_TRANSPORT_NAME };
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE_WITH_CODE (GstRtcIceSink, gst_rtc_ice_sink, GST_TYPE_BASE_SINK,
+    GST_DEBUG_CATEGORY_INIT (gst_rtc_ice_sink_debug, "rtcicesink", 0, "ICE transport sink"));
+GST_ELEMENT_REGISTER_DEFINE (rtcicesink, "rtcicesink", GST_RANK_NONE, GST_TYPE_RTC_ICE_SINK);
+
+namespace {
+
+// Maps up to kBatch buffers' memories and sends them in one call.
+class Batch {
+public:
+  explicit Batch (gstrtc::ice::Agent & agent) : agent_ (agent) {}
+  ~Batch () { flush (); }
+
+  void add (GstBuffer * buf)
+  {
+    if (n_msgs_ == kBatch)
+      flush ();
+    guint n_mem = gst_buffer_n_memory (buf);
+    NiceOutputMessage & m = msgs_[n_msgs_];
+    m.buffers = &vecs_[n_vecs_];
+    m.n_buffers = 0;
+    if (n_mem == 0) {
+      n_msgs_++;
+      return;
+    }
+    if (n_mem > kMaxMemories) {
+      // Rare: more pieces than we map in place; merge them (one copy).
+      map_memory (gst_buffer_get_all_memory (buf), true, m);
+    } else {
+      for (guint i = 0; i < n_mem; i++)
+        map_memory (gst_buffer_peek_memory (buf, i), false, m);
+    }
+    n_msgs_++;
+  }
+
+  void flush ()
+  {
+    if (n_msgs_)
+      agent_.send (msgs_, n_msgs_);
+    for (guint i = 0; i < n_maps_; i++) {
+      gst_memory_unmap (maps_[i].memory, &maps_[i]);
+      if (owned_[i])
+        gst_memory_unref (maps_[i].memory);
+    }
+    n_msgs_ = n_vecs_ = n_maps_ = 0;
+  }
+
+private:
+  void map_memory (GstMemory * mem, bool owned, NiceOutputMessage & m)
+  {
+    GstMapInfo & info = maps_[n_maps_];
+    if (!gst_memory_map (mem, &info, GST_MAP_READ)) {
+      if (owned)
+        gst_memory_unref (mem);
+      return;
+    }
+    owned_[n_maps_++] = owned;
+    vecs_[n_vecs_].buffer = info.data;
+    vecs_[n_vecs_].size = info.size;
+    n_vecs_++;
+    m.n_buffers++;
+  }
+
+  gstrtc::ice::Agent & agent_;
+  NiceOutputMessage msgs_[kBatch];
+  GOutputVector vecs_[kBatch * kMaxMemories];
+  GstMapInfo maps_[kBatch * kMaxMemories];
+  bool owned_[kBatch * kMaxMemories];
+  guint n_msgs_ = 0, n_vecs_ = 0, n_maps_ = 0;
+};
+
+}  // namespace
+
+static GstFlowReturn
+gst_rtc_ice_sink_render (GstBaseSink * bsink, GstBuffer * buf)
+{
+  auto *self = GST_RTC_ICE_SINK (bsink);
+  Batch batch (*self->priv->agent);
+  batch.add (buf);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_rtc_ice_sink_render_list (GstBaseSink * bsink, GstBufferList * list)
+{
+  auto *self = GST_RTC_ICE_SINK (bsink);
+  Batch batch (*self->priv->agent);
+  guint n = gst_buffer_list_length (list);
+  for (guint i = 0; i < n; i++)
+    batch.add (gst_buffer_list_get (list, i));
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_rtc_ice_sink_start (GstBaseSink * bsink)
+{
+  auto *self = GST_RTC_ICE_SINK (bsink);
+  auto t = self->priv->binding.resolve ();
+  if (!t) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ICE transport"),
+        ("set the \"transport\" or \"transport-name\" property"));
+    return FALSE;
+  }
+  self->priv->agent = &gstrtc::ice_transport_agent (t.get ());
+  self->priv->active = std::move (t);
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_sink_stop (GstBaseSink * bsink)
+{
+  auto *self = GST_RTC_ICE_SINK (bsink);
+  self->priv->agent = nullptr;
+  self->priv->active.reset ();
+  return TRUE;
+}
+
+static void
+gst_rtc_ice_sink_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  auto *self = GST_RTC_ICE_SINK (object);
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      self->priv->binding.set_transport ((GstRtcICETransport *) g_value_get_object (value));
+      break;
+    case PROP_TRANSPORT_NAME:
+      self->priv->binding.set_name (g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gst_rtc_ice_sink_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  auto *self = GST_RTC_ICE_SINK (object);
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      g_value_take_object (value, self->priv->binding.dup_transport ());
+      break;
+    case PROP_TRANSPORT_NAME:
+      g_value_set_string (value, self->priv->binding.name ().c_str ());
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gst_rtc_ice_sink_init (GstRtcIceSink * self)
+{
+  self->priv = new GstRtcIceSinkPrivate ();
+  // A network sink: never wait for the clock.
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+}
+
+static void
+gst_rtc_ice_sink_finalize (GObject * object)
+{
+  delete GST_RTC_ICE_SINK (object)->priv;
+  G_OBJECT_CLASS (gst_rtc_ice_sink_parent_class)->finalize (object);
+}
+
+static void
+gst_rtc_ice_sink_class_init (GstRtcIceSinkClass * klass)
+{
+  auto *gobject_class = G_OBJECT_CLASS (klass);
+  auto *element_class = GST_ELEMENT_CLASS (klass);
+  auto *bsink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_rtc_ice_sink_set_property;
+  gobject_class->get_property = gst_rtc_ice_sink_get_property;
+  gobject_class->finalize = gst_rtc_ice_sink_finalize;
+  gstrtc::TransportBinding::install_properties (gobject_class, PROP_TRANSPORT,
+      PROP_TRANSPORT_NAME);
+
+  bsink_class->start = gst_rtc_ice_sink_start;
+  bsink_class->stop = gst_rtc_ice_sink_stop;
+  bsink_class->render = gst_rtc_ice_sink_render;
+  bsink_class->render_list = gst_rtc_ice_sink_render_list;
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class, "ICE transport sink",
+      "Sink/Network", "Sends datagrams over an ICE transport (libnice)", "gst-rtc developers");
+}

@@ -1,0 +1,305 @@
+/**
+ * SECTION:element-rtcicesrc
+ * @title: rtcicesrc
+ *
+ * Pushes each datagram received on an ICE transport (#GstRtcICETransport) as one buffer,
+ * timestamped with the running time of its arrival. Reception runs on the transport's thread and
+ * never waits for this element: datagrams go to a bounded queue ("max-queue"); when it is full
+ * the newest are dropped and counted in "stats", as a socket would.
+ *
+ * ## Example pipeline
+ * |[
+ * gst-launch-1.0 rtcicesrc transport-name=call0 ! application/x-rtp,... ! rtpopusdepay ! ...
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcicesrc.h"
+#include "gstrtcelements.h"
+#include "transportbinding.hpp"
+
+#include "rtcicetransport-private.hpp"
+
+#include <condition_variable>
+#include <vector>
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_src_debug);
+#define GST_CAT_DEFAULT gst_rtc_ice_src_debug
+
+namespace {
+constexpr guint kDefaultMaxQueue = 4096;
+// Pooled buffers hold any datagram up to this size; larger ones are allocated.
+constexpr gsize kPoolBufferSize = 2048;
+} // namespace
+
+struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
+  void on_packet (const guint8 * data, gsize size) noexcept override;
+
+  gstrtc::TransportBinding binding;
+
+  // Set in start(), cleared in stop() (after the receiver is detached).
+  gstrtc::Ref<GstRtcICETransport> active;
+  gstrtc::ice::Agent *agent = nullptr;
+  gstrtc::Ref<GstBufferPool> pool;
+
+  struct Slot {
+    GstBuffer *buf;
+    GstClockTime arrival;       // gst_util_get_timestamp () at reception
+  };
+  std::mutex qlock;             // protects the fields below; a leaf lock
+  std::condition_variable qcond;
+  std::vector<Slot> ring;       // capacity max_queue; head + count
+  size_t head = 0, count = 0;
+  guint max_queue = kDefaultMaxQueue;
+  bool flushing = false;
+  bool waiting = false;         // create() sleeps: the producer must notify
+  guint64 pushed = 0, dropped_full = 0;
+};
+
+struct _GstRtcIceSrc {
+  GstPushSrc parent;
+  GstRtcIceSrcPrivate *priv;
+};
+
+enum { PROP_0, PROP_TRANSPORT, PROP_TRANSPORT_NAME, PROP_MAX_QUEUE, PROP_STATS };
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE_WITH_CODE (GstRtcIceSrc, gst_rtc_ice_src, GST_TYPE_PUSH_SRC,
+    GST_DEBUG_CATEGORY_INIT (gst_rtc_ice_src_debug, "rtcicesrc", 0, "ICE transport source"));
+GST_ELEMENT_REGISTER_DEFINE (rtcicesrc, "rtcicesrc", GST_RANK_NONE, GST_TYPE_RTC_ICE_SRC);
+
+// ICE thread. Copies the datagram once, into a pooled buffer (libnice owns its receive buffer).
+void
+GstRtcIceSrcPrivate::on_packet (const guint8 * data, gsize size) noexcept
+{
+  {
+    std::lock_guard lk (qlock);
+    if (flushing || count == ring.size ()) {
+      dropped_full++;
+      return;
+    }
+  }
+  GstBuffer *buf = nullptr;
+  if (size > kPoolBufferSize
+      || gst_buffer_pool_acquire_buffer (pool.get (), &buf, nullptr) != GST_FLOW_OK)
+    buf = gst_buffer_new_allocate (nullptr, size, nullptr);
+  gst_buffer_fill (buf, 0, data, size);
+  gst_buffer_set_size (buf, size);
+  GstClockTime arrival = gst_util_get_timestamp ();
+
+  std::lock_guard lk (qlock);   // only the consumer pops, so there is still room
+  ring[(head + count) % ring.size ()] = Slot { buf, arrival };
+  count++;
+  if (waiting)
+    qcond.notify_one ();
+}
+
+static GstFlowReturn
+gst_rtc_ice_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+{
+  auto *self = GST_RTC_ICE_SRC (psrc);
+  auto *priv = self->priv;
+  GstRtcIceSrcPrivate::Slot slot;
+  {
+    std::unique_lock lk (priv->qlock);
+    while (priv->count == 0 && !priv->flushing) {
+      priv->waiting = true;
+      priv->qcond.wait (lk);
+      priv->waiting = false;
+    }
+    if (priv->flushing)
+      return GST_FLOW_FLUSHING;
+    slot = priv->ring[priv->head];
+    priv->head = (priv->head + 1) % priv->ring.size ();
+    priv->count--;
+    priv->pushed++;
+  }
+  // Running time of the arrival: the element clock now, minus the time spent queued.
+  if (GstClock * clock = GST_ELEMENT_CLOCK (self)) {
+    GstClockTime now = gst_clock_get_time (clock);
+    GstClockTime queued = gst_util_get_timestamp () - slot.arrival;
+    GstClockTime base = GST_ELEMENT_CAST (self)->base_time;
+    GstClockTime ts = now > base + queued ? now - base - queued : 0;
+    GST_BUFFER_PTS (slot.buf) = GST_BUFFER_DTS (slot.buf) = ts;
+  }
+  *outbuf = slot.buf;
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_rtc_ice_src_start (GstBaseSrc * bsrc)
+{
+  auto *self = GST_RTC_ICE_SRC (bsrc);
+  auto *priv = self->priv;
+  auto t = priv->binding.resolve ();
+  if (!t) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ICE transport"),
+        ("set the \"transport\" or \"transport-name\" property"));
+    return FALSE;
+  }
+  priv->pool = gstrtc::adopt (gst_buffer_pool_new ());
+  GstStructure *config = gst_buffer_pool_get_config (priv->pool.get ());
+  gst_buffer_pool_config_set_params (config, nullptr, kPoolBufferSize, 64, 0);
+  gst_buffer_pool_set_config (priv->pool.get (), config);
+  gst_buffer_pool_set_active (priv->pool.get (), TRUE);
+  {
+    std::lock_guard lk (priv->qlock);
+    priv->ring.assign (priv->max_queue, {});
+    priv->head = priv->count = 0;
+    priv->flushing = false;
+  }
+  priv->agent = &gstrtc::ice_transport_agent (t.get ());
+  if (!priv->agent->attach_receiver (priv)) {
+    priv->agent = nullptr;
+    GST_ELEMENT_ERROR (self, RESOURCE, BUSY, ("ICE transport already has a reader"),
+        ("another rtcicesrc reads transport %s", GST_OBJECT_NAME (t.get ())));
+    return FALSE;
+  }
+  priv->active = std::move (t);
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_src_stop (GstBaseSrc * bsrc)
+{
+  auto *self = GST_RTC_ICE_SRC (bsrc);
+  auto *priv = self->priv;
+  if (priv->agent)
+    priv->agent->detach_receiver (priv);  // returns after a running on_packet ends
+  priv->agent = nullptr;
+  {
+    std::lock_guard lk (priv->qlock);
+    for (; priv->count; priv->count--, priv->head = (priv->head + 1) % priv->ring.size ())
+      gst_buffer_unref (priv->ring[priv->head].buf);
+  }
+  if (priv->pool)
+    gst_buffer_pool_set_active (priv->pool.get (), FALSE);
+  priv->pool.reset ();
+  priv->active.reset ();
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_src_unlock (GstBaseSrc * bsrc)
+{
+  auto *priv = GST_RTC_ICE_SRC (bsrc)->priv;
+  std::lock_guard lk (priv->qlock);
+  priv->flushing = true;
+  priv->qcond.notify_all ();
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_src_unlock_stop (GstBaseSrc * bsrc)
+{
+  auto *priv = GST_RTC_ICE_SRC (bsrc)->priv;
+  std::lock_guard lk (priv->qlock);
+  priv->flushing = false;
+  return TRUE;
+}
+
+static void
+gst_rtc_ice_src_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  auto *self = GST_RTC_ICE_SRC (object);
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      self->priv->binding.set_transport ((GstRtcICETransport *) g_value_get_object (value));
+      break;
+    case PROP_TRANSPORT_NAME:
+      self->priv->binding.set_name (g_value_get_string (value));
+      break;
+    case PROP_MAX_QUEUE:{
+      std::lock_guard lk (self->priv->qlock);
+      self->priv->max_queue = g_value_get_uint (value);
+      break;
+    }
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gst_rtc_ice_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  auto *self = GST_RTC_ICE_SRC (object);
+  auto *priv = self->priv;
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      g_value_take_object (value, priv->binding.dup_transport ());
+      break;
+    case PROP_TRANSPORT_NAME:
+      g_value_set_string (value, priv->binding.name ().c_str ());
+      break;
+    case PROP_MAX_QUEUE:{
+      std::lock_guard lk (priv->qlock);
+      g_value_set_uint (value, priv->max_queue);
+      break;
+    }
+    case PROP_STATS:{
+      std::lock_guard lk (priv->qlock);
+      g_value_take_boxed (value, gst_structure_new ("rtcicesrc-stats",
+              "packets-pushed", G_TYPE_UINT64, priv->pushed,
+              "packets-dropped-queue-full", G_TYPE_UINT64, priv->dropped_full,
+              "queued", G_TYPE_UINT64, (guint64) priv->count, NULL));
+      break;
+    }
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+gst_rtc_ice_src_init (GstRtcIceSrc * self)
+{
+  self->priv = new GstRtcIceSrcPrivate ();
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+}
+
+static void
+gst_rtc_ice_src_finalize (GObject * object)
+{
+  delete GST_RTC_ICE_SRC (object)->priv;
+  G_OBJECT_CLASS (gst_rtc_ice_src_parent_class)->finalize (object);
+}
+
+static void
+gst_rtc_ice_src_class_init (GstRtcIceSrcClass * klass)
+{
+  auto *gobject_class = G_OBJECT_CLASS (klass);
+  auto *element_class = GST_ELEMENT_CLASS (klass);
+  auto *bsrc_class = GST_BASE_SRC_CLASS (klass);
+  auto *psrc_class = GST_PUSH_SRC_CLASS (klass);
+
+  gobject_class->set_property = gst_rtc_ice_src_set_property;
+  gobject_class->get_property = gst_rtc_ice_src_get_property;
+  gobject_class->finalize = gst_rtc_ice_src_finalize;
+  gstrtc::TransportBinding::install_properties (gobject_class, PROP_TRANSPORT,
+      PROP_TRANSPORT_NAME);
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUE,
+      g_param_spec_uint ("max-queue", "Max queue",
+          "Datagrams held between reception and this element's thread", 1, 1 << 20,
+          kDefaultMaxQueue, (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_STATS,
+      g_param_spec_boxed ("stats", "Stats", "packets-pushed, packets-dropped-queue-full, queued",
+          gst_structure_get_type (), (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  bsrc_class->start = gst_rtc_ice_src_start;
+  bsrc_class->stop = gst_rtc_ice_src_stop;
+  bsrc_class->unlock = gst_rtc_ice_src_unlock;
+  bsrc_class->unlock_stop = gst_rtc_ice_src_unlock_stop;
+  psrc_class->create = gst_rtc_ice_src_create;
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "ICE transport source",
+      "Source/Network", "Receives datagrams from an ICE transport (libnice)",
+      "gst-rtc developers");
+}

@@ -1,0 +1,311 @@
+// rtcicesrc/rtcicesink over two GstRtcICETransports on 127.0.0.1.
+#include "icepair.hpp"
+
+#include <gio/gio.h>
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace test;
+
+namespace {
+
+GstStructure *pair_of(GstRtcICETransport *t) {
+  GstStructure *s = nullptr;
+  g_object_get(t, "selected-pair", &s, nullptr);
+  return s;
+}
+
+std::string field(const GstStructure *s, const char *name) {
+  const gchar *v = s ? gst_structure_get_string(s, name) : nullptr;
+  return v ? v : "";
+}
+
+guint64 stat(GstRtcICETransport *t, const char *name) {
+  GstStructure *s = gst_rtc_ice_transport_get_stats(t);
+  guint64 v = 0;
+  gst_structure_get_uint64(s, name, &v);
+  gst_structure_free(s);
+  return v;
+}
+
+} // namespace
+
+TEST(RtcIce, ConnectsOnLoopbackAndPasses100kPacketsEachWay) {
+  IcePair pair;
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected()) << "state a=" << pair.wa->state() << " b=" << pair.wb->state();
+  EXPECT_TRUE(pair.candidate_errors.empty()) << pair.candidate_errors[0];
+
+  GstStructure *sp = pair_of(pair.a.get());
+  ASSERT_NE(sp, nullptr);
+  EXPECT_EQ(field(sp, "local-address"), "127.0.0.1");
+  EXPECT_EQ(field(sp, "remote-address"), "127.0.0.1");
+  EXPECT_EQ(field(sp, "local-candidate-type"), "host");
+  EXPECT_EQ(field(sp, "protocol"), "udp");
+  gst_structure_free(sp);
+
+  Link ab(pair.a.get(), pair.b.get()), ba(pair.b.get(), pair.a.get());
+  EXPECT_EQ(exchange(ab, ba, 100000), "");
+  EXPECT_EQ(stat(pair.a.get(), "packets-sent"), 100000u);
+  EXPECT_EQ(stat(pair.b.get(), "packets-sent"), 100000u);
+  EXPECT_EQ(stat(pair.a.get(), "packets-received"), 100000u);
+  EXPECT_EQ(stat(pair.b.get(), "packets-received"), 100000u);
+}
+
+TEST(RtcIce, GatheringReportsCandidatesAndCompletes) {
+  IcePair pair;
+  std::vector<std::string> cands;
+  bool done = false;
+  gstrtc::SignalGuard g1(pair.a.get(),
+                         g_signal_connect(pair.a.get(), "on-local-candidate",
+                                          G_CALLBACK(+[](GstRtcICETransport *, const gchar *c,
+                                                         gpointer v) {
+                                            static_cast<std::vector<std::string> *>(v)->push_back(c);
+                                          }),
+                                          &cands));
+  gstrtc::SignalGuard g2(pair.a.get(),
+                         g_signal_connect(pair.a.get(), "on-gathering-done",
+                                          G_CALLBACK(+[](GstRtcICETransport *, gpointer d) {
+                                            *static_cast<bool *>(d) = true;
+                                          }),
+                                          &done));
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  EXPECT_TRUE(done);
+  ASSERT_FALSE(cands.empty());
+  for (const auto &c : cands) {
+    EXPECT_EQ(c.rfind("candidate:", 0), 0u) << c;
+    EXPECT_NE(c.find(" 127.0.0.1 "), std::string::npos) << c;
+    EXPECT_NE(c.find(" typ host"), std::string::npos) << c;
+  }
+  GstRtcICEGatheringState gs;
+  g_object_get(pair.a.get(), "gathering-state", &gs, nullptr);
+  EXPECT_EQ(gs, GST_RTC_ICE_GATHERING_STATE_COMPLETE);
+  // Both ends signalled end-of-candidates and nominated: completed.
+  EXPECT_TRUE(pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED; },
+                            5000));
+  auto h = pair.wa->history();
+  EXPECT_NE(std::find(h.begin(), h.end(), GST_RTC_ICE_CONNECTION_STATE_CHECKING), h.end());
+}
+
+TEST(RtcIce, RoleConflictBothControllingResolves) {
+  IcePairOptions o;
+  o.a_controlling = o.b_controlling = true;
+  IcePair pair(o);
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  GstRtcICERole ra, rb;
+  g_object_get(pair.a.get(), "role", &ra, nullptr);
+  g_object_get(pair.b.get(), "role", &rb, nullptr);
+  Link ab(pair.a.get(), pair.b.get()), ba(pair.b.get(), pair.a.get());
+  EXPECT_EQ(exchange(ab, ba, 2000), "");
+}
+
+// Finds a free UDP port on 127.0.0.1 (the kernel picks; we release it right away).
+static guint16 free_udp_port() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa));
+  socklen_t len = sizeof(sa);
+  getsockname(fd, reinterpret_cast<sockaddr *>(&sa), &len);
+  close(fd);
+  return ntohs(sa.sin_port);
+}
+
+static bool udp_port_taken(guint16 port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa.sin_port = htons(port);
+  bool taken = bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) != 0;
+  close(fd);
+  return taken;
+}
+
+class Coturn {
+public:
+  Coturn() {
+    port = free_udp_port();
+    guint16 relay = free_udp_port();
+    std::string p = std::to_string(port), rmin = std::to_string(relay),
+                rmax = std::to_string(relay + 50 > 65000 ? relay : relay + 50);
+    GError *err = nullptr;
+    proc = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &err, TURNSERVER, "-n", "--listening-ip=127.0.0.1",
+        "--relay-ip=127.0.0.1", ("--listening-port=" + p).c_str(), ("--min-port=" + rmin).c_str(),
+        ("--max-port=" + rmax).c_str(), "--lt-cred-mech", "--user=gst:rtcsecret",
+        "--realm=gst-rtc.test", "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
+        "--no-software-attribute", "--log-file=stdout", nullptr);
+    if (!proc) {
+      error = err->message;
+      g_error_free(err);
+      return;
+    }
+    for (int i = 0; i < 200 && !udp_port_taken(port); i++)
+      g_usleep(10000); // coturn startup; bounded to 2 s
+  }
+  ~Coturn() {
+    if (proc) {
+      g_subprocess_send_signal(proc, SIGTERM);
+      g_subprocess_wait(proc, nullptr, nullptr);
+      g_object_unref(proc);
+    }
+  }
+  GSubprocess *proc = nullptr;
+  guint16 port = 0;
+  std::string error;
+};
+
+TEST(RtcIce, TurnRelayOnlySelectsRelayPair) {
+  ASSERT_STRNE(TURNSERVER, "") << "coturn (turnserver) is not installed: run make test";
+  Coturn turn;
+  ASSERT_NE(turn.proc, nullptr) << turn.error;
+  ASSERT_TRUE(udp_port_taken(turn.port)) << "coturn did not open its port";
+  IcePairOptions o;
+  o.turn_uri = "turn://gst:rtcsecret@127.0.0.1:" + std::to_string(turn.port);
+  o.relay_only = true;
+  IcePair pair(o);
+  std::vector<std::string> cands;
+  gstrtc::SignalGuard g(pair.a.get(),
+                        g_signal_connect(pair.a.get(), "on-local-candidate",
+                                         G_CALLBACK(+[](GstRtcICETransport *, const gchar *c,
+                                                        gpointer v) {
+                                           static_cast<std::vector<std::string> *>(v)->push_back(c);
+                                         }),
+                                         &cands));
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected(15000)) << "a=" << pair.wa->state() << " b=" << pair.wb->state();
+  ASSERT_FALSE(cands.empty());
+  for (const auto &c : cands)
+    EXPECT_NE(c.find(" typ relay"), std::string::npos) << "relay policy leaked " << c;
+  for (auto *t : {pair.a.get(), pair.b.get()}) {
+    GstStructure *sp = pair_of(t);
+    ASSERT_NE(sp, nullptr);
+    EXPECT_EQ(field(sp, "local-candidate-type"), "relay");
+    gst_structure_free(sp);
+  }
+  Link ab(pair.a.get(), pair.b.get()), ba(pair.b.get(), pair.a.get());
+  EXPECT_EQ(exchange(ab, ba, 2000, 64), "");
+}
+
+TEST(RtcIce, PeerVanishesDisconnectedThenFailedAndSendingStops) {
+  IcePairOptions o;
+  o.disconnected_ms = 300;
+  o.failed_ms = 1500;
+  IcePair pair(o);
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  auto link = std::make_unique<Link>(pair.b.get(), pair.a.get());
+  Link ab(pair.a.get(), pair.b.get());
+  for (uint32_t s = 0; s < 50; s++)
+    link->push(s, 0xB);
+  for (uint32_t s = 0; s < 50; s++) {
+    GstBuffer *buf = link->pull(2000);
+    ASSERT_NE(buf, nullptr);
+    gst_buffer_unref(buf);
+  }
+  ASSERT_TRUE(is_up(pair.wa->state()));
+
+  // B vanishes: its elements and its agent (sockets) are gone.
+  link.reset();
+  gst_rtc_ice_transport_close(pair.b.get());
+  gint64 t0 = g_get_monotonic_time();
+  EXPECT_TRUE(pair.wa->wait(
+      [](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
+  EXPECT_TRUE(
+      pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_FAILED; }, 4000));
+  gint64 elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
+  EXPECT_LE(elapsed_ms, 3000) << "failed should follow the 1.5 s consent timeout";
+  auto h = pair.wa->history();
+  auto d = std::find(h.begin(), h.end(), GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED);
+  auto f = std::find(h.begin(), h.end(), GST_RTC_ICE_CONNECTION_STATE_FAILED);
+  EXPECT_LT(d, f) << "disconnected must come before failed";
+
+  // RFC 7675 §5.1: after consent expiry nothing is sent.
+  guint64 sent = stat(pair.a.get(), "packets-sent");
+  for (uint32_t s = 0; s < 10; s++)
+    ab.push(s, 0xA);
+  EXPECT_EQ(stat(pair.a.get(), "packets-sent"), sent);
+  EXPECT_GE(stat(pair.a.get(), "packets-dropped-not-writable"), 10u);
+}
+
+TEST(RtcIce, DisconnectedRecoversWhenTrafficResumes) {
+  IcePairOptions o;
+  o.disconnected_ms = 200;
+  o.failed_ms = 10000;
+  IcePair pair(o);
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  Link ba(pair.b.get(), pair.a.get());
+  ASSERT_TRUE(pair.wa->wait(
+      [](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
+  ba.push(1, 0xB);
+  EXPECT_TRUE(pair.wa->wait(is_up, 2000));
+  GstBuffer *buf = ba.pull(2000);
+  ASSERT_NE(buf, nullptr);
+  EXPECT_EQ(check_packet(buf, 1, 0xB), "");
+  gst_buffer_unref(buf);
+}
+
+TEST(RtcIce, IceRestartMidStreamKeepsMediaAndUsesNewCredentials) {
+  IcePair pair;
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  gchar *old_ufrag = nullptr;
+  gst_rtc_ice_transport_get_local_credentials(pair.a.get(), &old_ufrag, nullptr);
+  Link ab(pair.a.get(), pair.b.get());
+
+  const uint32_t total = 6000, window = 64;
+  uint32_t received = 0, next = 0;
+  for (uint32_t base = 0; base < total; base += window) {
+    if (base == 2048)
+      pair.restart_both();
+    for (uint32_t s = base; s < base + window; s++)
+      ab.push(s, 0xA);
+    // Tolerant receive: count what arrives, in order, within the window.
+    for (uint32_t k = 0; k < window; k++) {
+      GstBuffer *buf = ab.pull(500);
+      if (!buf)
+        break;
+      gstrtc::BufferMap m(buf, GST_MAP_READ);
+      uint32_t seq = GST_READ_UINT32_BE(m.data());
+      EXPECT_GE(seq, next) << "reordered";
+      next = seq + 1;
+      received++;
+      gst_buffer_unref(buf);
+    }
+  }
+  EXPECT_TRUE(pair.candidate_errors.empty()) << pair.candidate_errors[0];
+  EXPECT_GE(received, total - window) << "lost more than one window across the restart";
+  EXPECT_TRUE(pair.wait_connected(5000));
+
+  gchar *new_ufrag = nullptr, *b_remote = nullptr;
+  gst_rtc_ice_transport_get_local_credentials(pair.a.get(), &new_ufrag, nullptr);
+  g_object_get(pair.b.get(), "remote-ufrag", &b_remote, nullptr);
+  EXPECT_STRNE(old_ufrag, new_ufrag);
+  EXPECT_STREQ(new_ufrag, b_remote);
+  g_free(old_ufrag);
+  g_free(new_ufrag);
+  g_free(b_remote);
+}
+
+TEST(RtcIce, NamedTransportIsSharedAndReleased) {
+  GstRtcICETransport *t1 = gst_rtc_ice_transport_get_named("shared-x");
+  GstRtcICETransport *t2 = gst_rtc_ice_transport_get_named("shared-x");
+  EXPECT_EQ(t1, t2);
+  GstElement *src = gst_element_factory_make("rtcicesrc", nullptr);
+  g_object_set(src, "transport-name", "shared-x", nullptr);
+  gst_object_unref(t2);
+  gst_object_unref(t1);
+  gst_object_unref(src);
+  // All references gone: a new one is created (the leaks tracer checks nothing stayed).
+  GstRtcICETransport *t3 = gst_rtc_ice_transport_get_named("shared-x");
+  EXPECT_NE(t3, nullptr);
+  gst_object_unref(t3);
+}
