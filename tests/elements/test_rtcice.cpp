@@ -215,6 +215,7 @@ TEST(RtcIce, PeerVanishesDisconnectedThenFailedAndSendingStops) {
   // B vanishes: its elements and its agent (sockets) are gone.
   link.reset();
   gst_rtc_ice_transport_close(pair.b.get());
+  EXPECT_EQ(pair.wb->state(), GST_RTC_ICE_CONNECTION_STATE_CLOSED);
   gint64 t0 = g_get_monotonic_time();
   EXPECT_TRUE(pair.wa->wait(
       [](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
@@ -293,6 +294,35 @@ TEST(RtcIce, IceRestartMidStreamKeepsMediaAndUsesNewCredentials) {
   g_free(old_ufrag);
   g_free(new_ufrag);
   g_free(b_remote);
+}
+
+TEST(RtcIce, IceTcpOnlyConnectsOverTcp) {
+  IcePair pair;
+  for (auto *t : {pair.a.get(), pair.b.get()})
+    g_object_set(t, "ice-udp", FALSE, "ice-tcp", TRUE, nullptr);
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected()) << pair.wa->state();
+  GstStructure *sp = pair_of(pair.a.get());
+  ASSERT_NE(sp, nullptr);
+  EXPECT_EQ(field(sp, "protocol"), "tcp");
+  EXPECT_NE(field(sp, "local-candidate").find("tcptype"), std::string::npos);
+  gst_structure_free(sp);
+  Link ab(pair.a.get(), pair.b.get()), ba(pair.b.get(), pair.a.get());
+  EXPECT_EQ(exchange(ab, ba, 5000), "");
+}
+
+TEST(RtcIce, PortRangeIsHonoured) {
+  IcePair pair;
+  g_object_set(pair.a.get(), "min-port", 47000, "max-port", 47100, nullptr);
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  GstStructure *sp = pair_of(pair.a.get());
+  ASSERT_NE(sp, nullptr);
+  guint port = 0;
+  gst_structure_get_uint(sp, "local-port", &port);
+  EXPECT_GE(port, 47000u);
+  EXPECT_LE(port, 47100u);
+  gst_structure_free(sp);
 }
 
 TEST(RtcIce, NamedTransportIsSharedAndReleased) {

@@ -57,3 +57,19 @@ TEST(Consent, InboundKeepsAlive) {
     ASSERT_EQ(m.poll(t + 50 * ms), Liveness::Alive) << t;
   }
 }
+
+TEST(Consent, ZeroDisablesASteps) {
+  ConsentMonitor m(ConsentConfig{0, 1000 * ms});
+  m.start(0);
+  EXPECT_EQ(m.next_deadline(), 1000 * ms);
+  EXPECT_EQ(m.poll(999 * ms), Liveness::Alive);
+  EXPECT_EQ(m.poll(1000 * ms), Liveness::Expired);
+  ConsentMonitor never(ConsentConfig{0, 0});
+  never.start(0);
+  EXPECT_EQ(never.next_deadline(), -1);
+  EXPECT_EQ(never.poll(1'000'000 * ms), Liveness::Alive);
+  ConsentMonitor only_disc(ConsentConfig{100 * ms, 0});
+  only_disc.start(0);
+  EXPECT_EQ(only_disc.poll(200 * ms), Liveness::Disconnected);
+  EXPECT_EQ(only_disc.next_deadline(), -1);
+}

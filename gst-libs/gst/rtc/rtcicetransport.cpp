@@ -370,11 +370,12 @@ gst_rtc_ice_transport_class_init (GstRtcICETransportClass * klass)
   props[PROP_SELECTED_PAIR] = g_param_spec_boxed ("selected-pair", "Selected pair",
       "The selected candidate pair, or NULL", gst_structure_get_type (), ro);
   props[PROP_DISCONNECTED_TIMEOUT] = g_param_spec_uint ("disconnected-timeout",
-      "Disconnected timeout", "Silence (ms) after which the state becomes disconnected",
-      1, G_MAXUINT, 5000, rw);
+      "Disconnected timeout", "Silence from the peer (ms) after which the state becomes "
+      "disconnected; 0 disables", 0, G_MAXUINT, 5000, rw);
   props[PROP_FAILED_TIMEOUT] = g_param_spec_uint ("failed-timeout", "Failed timeout",
-      "Silence (ms) after which consent expires: the state becomes failed and sending stops "
-      "(RFC 7675 §5.1)", 1, G_MAXUINT, 30000, rw);
+      "Silence from the peer (ms) after which consent expires: the state becomes failed and "
+      "sending stops (RFC 7675 §5.1); 0 disables (for peers that never send)", 0, G_MAXUINT,
+      30000, rw);
   props[PROP_STATS] = g_param_spec_boxed ("stats", "Stats", "Packet counters",
       gst_structure_get_type (), ro);
   g_object_class_install_properties (gobject_class, N_PROPS, props);

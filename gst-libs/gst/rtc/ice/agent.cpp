@@ -112,10 +112,12 @@ Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(
 
 Agent::~Agent() {
   // Tear down on the ICE thread, where every libnice callback runs, so none runs afterwards.
-  loop_->run_sync([this] {
+  bool stream_removed = state() == State::Closed;
+  loop_->run_sync([this, stream_removed] {
     for (gulong h : handlers_)
       g_signal_handler_disconnect(nice_, h);
-    nice_agent_attach_recv(nice_, stream_id_, 1, loop_->context(), nullptr, nullptr);
+    if (!stream_removed)
+      nice_agent_attach_recv(nice_, stream_id_, 1, loop_->context(), nullptr, nullptr);
     if (consent_timer_) {
       g_source_destroy(consent_timer_);
       g_source_unref(consent_timer_);
@@ -256,6 +258,8 @@ Status Agent::add_remote_candidate(std::string_view text) {
 void Agent::end_of_remote_candidates() {
   {
     std::lock_guard lk(lock_);
+    if (closed_)
+      return;
     remote_eoc_ = true;
   }
   nice_agent_peer_candidate_gathering_done(nice_, stream_id_);
@@ -263,6 +267,8 @@ void Agent::end_of_remote_candidates() {
 }
 
 Status Agent::set_remote_credentials(const std::string &ufrag, const std::string &pwd) {
+  if (state() == State::Closed)
+    return invalid_state("cannot set credentials: the ICE transport is closed");
   if (auto s = validate_ufrag(ufrag); !s)
     return s;
   if (auto s = validate_pwd(pwd); !s)
@@ -277,6 +283,8 @@ Status Agent::set_remote_credentials(const std::string &ufrag, const std::string
 }
 
 Status Agent::set_local_credentials(const std::string &ufrag, const std::string &pwd) {
+  if (state() == State::Closed)
+    return invalid_state("cannot set credentials: the ICE transport is closed");
   if (auto s = validate_ufrag(ufrag); !s)
     return s;
   if (auto s = validate_pwd(pwd); !s)
@@ -287,6 +295,8 @@ Status Agent::set_local_credentials(const std::string &ufrag, const std::string 
 }
 
 std::pair<std::string, std::string> Agent::local_credentials() const {
+  if (state() == State::Closed)
+    return {};
   gchar *u = nullptr, *p = nullptr;
   nice_agent_get_local_credentials(nice_, stream_id_, &u, &p);
   std::pair<std::string, std::string> out{u ? u : "", p ? p : ""};
@@ -333,14 +343,21 @@ Status Agent::restart() {
   return Ok{};
 }
 
+// W3C close(): sending stops and the stream's sockets are released, so the peer sees us go.
 void Agent::close() {
   {
     std::lock_guard lk(lock_);
     if (closed_)
       return;
     closed_ = true;
+    consent_.reset();
   }
   writable_.store(false);
+  loop_->run_sync([this] {
+    nice_agent_attach_recv(nice_, stream_id_, 1, loop_->context(), nullptr, nullptr);
+    nice_agent_remove_stream(nice_, stream_id_);
+  });
+  schedule_consent();
   update_state();
 }
 

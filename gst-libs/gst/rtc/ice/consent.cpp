@@ -23,9 +23,9 @@ Liveness ConsentMonitor::poll(int64_t now) {
   if (state_ == Liveness::Idle || state_ == Liveness::Expired)
     return state_;
   int64_t silent = now - last_inbound_;
-  if (silent >= cfg_.failed_timeout_us)
+  if (cfg_.failed_timeout_us > 0 && silent >= cfg_.failed_timeout_us)
     state_ = Liveness::Expired;
-  else if (silent >= cfg_.disconnected_timeout_us)
+  else if (cfg_.disconnected_timeout_us > 0 && silent >= cfg_.disconnected_timeout_us)
     state_ = Liveness::Disconnected;
   else
     state_ = Liveness::Alive;
@@ -33,11 +33,14 @@ Liveness ConsentMonitor::poll(int64_t now) {
 }
 
 int64_t ConsentMonitor::next_deadline() const {
+  int64_t disc = cfg_.disconnected_timeout_us, fail = cfg_.failed_timeout_us;
   switch (state_) {
   case Liveness::Alive:
-    return last_inbound_ + std::min(cfg_.disconnected_timeout_us, cfg_.failed_timeout_us);
+    if (disc > 0 && (fail <= 0 || disc < fail))
+      return last_inbound_ + disc;
+    return fail > 0 ? last_inbound_ + fail : -1;
   case Liveness::Disconnected:
-    return last_inbound_ + cfg_.failed_timeout_us;
+    return fail > 0 ? last_inbound_ + fail : -1;
   case Liveness::Idle:
   case Liveness::Expired:
     break;

@@ -6,6 +6,12 @@
 //   any --(no inbound for failed_timeout)--> expired (terminal until reset(): an ICE restart)
 //
 // Once expired the owner must stop sending (RFC 7675 §5.1: "cease transmission").
+// A timeout of 0 disables that step.
+//
+// Why inbound datagrams and not STUN: libnice 0.1.21 consumes every STUN message itself (even
+// responses to requests it did not send) and its own RFC 7675 timers are fixed (measured here:
+// a vanished peer is still "completed" after 45 s). WebRTC peers always send something back
+// (RTCP receiver reports, DTLS/SCTP acknowledgements), so silence means the peer is gone.
 #pragma once
 
 #include <cstdint>
