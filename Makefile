@@ -4,13 +4,13 @@ BUILD ?= build
 .PHONY: demo test deps build clean bench
 
 demo: build
-	$(BUILD)/tools/rtc-demo
+	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc $(BUILD)/tools/rtc-demo
 
 test: build
 	scripts/run-tests.sh
 
 bench: build
-	$(BUILD)/bench/ice-bench
+	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc bench/run-ice-bench.sh $(BUILD)
 
 deps:
 	scripts/install-deps.sh

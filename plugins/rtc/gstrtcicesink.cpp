@@ -6,7 +6,9 @@
  * (#GstRtcICETransport). Buffer lists go to the socket in batches (sendmmsg), and each
  * #GstMemory is handed to the socket in place: nothing is copied per packet. Until the transport
  * is connected, or after consent expired (RFC 7675), buffers are dropped and counted in the
- * transport's "stats".
+ * transport's "stats". Defaults: sync=false and async=false, so the sink neither waits for the
+ * clock nor holds the pipeline's state change (a receive branch that waits for network data
+ * would otherwise never let it reach PLAYING).
  *
  * ## Example pipeline
  * |[
@@ -205,8 +207,10 @@ static void
 gst_rtc_ice_sink_init (GstRtcIceSink * self)
 {
   self->priv = new GstRtcIceSinkPrivate ();
-  // A network sink: never wait for the clock.
+  // A network sink: never wait for the clock, and never hold the pipeline's state change
+  // (preroll would wait for PLAYING, which waits for sinks fed from the network: deadlock).
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+  gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
 }
 
 static void
