@@ -3,9 +3,11 @@
  * @title: rtcicesrc
  *
  * Pushes each datagram received on an ICE transport (#GstRtcICETransport) as one buffer,
- * timestamped with the running time of its arrival. Reception runs on the transport's thread and
- * never waits for this element: datagrams go to a bounded queue ("max-queue"); when it is full
- * the newest are dropped and counted in "stats", as a socket would.
+ * timestamped with the running time of its arrival. While the element is pulling, the socket is
+ * read in its own streaming thread (libnice's batched reads go straight to a bounded queue, no
+ * thread hop per packet); whenever it is not (paused, flushing, stopped), the transport's thread
+ * reads instead, so STUN keeps being answered. When the queue ("max-queue") is full the newest
+ * datagrams are dropped and counted in "stats", as a socket would.
  *
  * ## Example pipeline
  * |[
@@ -22,7 +24,6 @@
 
 #include "rtcicetransport-private.hpp"
 
-#include <condition_variable>
 #include <vector>
 
 GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_src_debug);
@@ -48,13 +49,15 @@ struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
     GstBuffer *buf;
     GstClockTime arrival;       // gst_util_get_timestamp () at reception
   };
+  // Iterated by the streaming thread inside create(); libnice reads there while attached.
+  GMainContext *ctx = nullptr;
+  bool reading_here = false;    // streaming thread only
+
   std::mutex qlock;             // protects the fields below; a leaf lock
-  std::condition_variable qcond;
   std::vector<Slot> ring;       // capacity max_queue; head + count
   size_t head = 0, count = 0;
   guint max_queue = kDefaultMaxQueue;
   bool flushing = false;
-  bool waiting = false;         // create() sleeps: the producer must notify
   guint64 pushed = 0, dropped_full = 0;
 };
 
@@ -72,7 +75,8 @@ G_DEFINE_TYPE_WITH_CODE (GstRtcIceSrc, gst_rtc_ice_src, GST_TYPE_PUSH_SRC,
     GST_DEBUG_CATEGORY_INIT (gst_rtc_ice_src_debug, "rtcicesrc", 0, "ICE transport source"));
 GST_ELEMENT_REGISTER_DEFINE (rtcicesrc, "rtcicesrc", GST_RANK_NONE, GST_TYPE_RTC_ICE_SRC);
 
-// ICE thread. Copies the datagram once, into a pooled buffer (libnice owns its receive buffer).
+// Streaming thread (inside create) or ICE thread. Copies the datagram once, into a pooled
+// buffer (libnice owns its receive buffer).
 void
 GstRtcIceSrcPrivate::on_packet (const guint8 * data, gsize size) noexcept
 {
@@ -91,11 +95,14 @@ GstRtcIceSrcPrivate::on_packet (const guint8 * data, gsize size) noexcept
   gst_buffer_set_size (buf, size);
   GstClockTime arrival = gst_util_get_timestamp ();
 
-  std::lock_guard lk (qlock);   // only the consumer pops, so there is still room
-  ring[(head + count) % ring.size ()] = Slot { buf, arrival };
-  count++;
-  if (waiting)
-    qcond.notify_one ();
+  {
+    std::lock_guard lk (qlock); // only the consumer pops, so there is still room
+    ring[(head + count) % ring.size ()] = Slot { buf, arrival };
+    count++;
+  }
+  // Delivered by the ICE thread while create() may be blocked on its own context.
+  if (!g_main_context_is_owner (ctx))
+    g_main_context_wakeup (ctx);
 }
 
 static GstFlowReturn
@@ -104,20 +111,34 @@ gst_rtc_ice_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   auto *self = GST_RTC_ICE_SRC (psrc);
   auto *priv = self->priv;
   GstRtcIceSrcPrivate::Slot slot;
-  {
-    std::unique_lock lk (priv->qlock);
-    while (priv->count == 0 && !priv->flushing) {
-      priv->waiting = true;
-      priv->qcond.wait (lk);
-      priv->waiting = false;
+  for (;;) {
+    {
+      std::lock_guard lk (priv->qlock);
+      if (priv->flushing)
+        break;
+      if (priv->count) {
+        slot = priv->ring[priv->head];
+        priv->head = (priv->head + 1) % priv->ring.size ();
+        priv->count--;
+        priv->pushed++;
+        goto got_packet;
+      }
     }
-    if (priv->flushing)
-      return GST_FLOW_FLUSHING;
-    slot = priv->ring[priv->head];
-    priv->head = (priv->head + 1) % priv->ring.size ();
-    priv->count--;
-    priv->pushed++;
+    if (!priv->reading_here) {
+      priv->agent->set_receive_context (priv->ctx);
+      priv->reading_here = true;
+    }
+    // Reads (in batches) and answers STUN; unlock () wakes it.
+    g_main_context_iteration (priv->ctx, TRUE);
   }
+  // Flushing: hand reading back to the transport's thread while we are not pulling.
+  if (priv->reading_here) {
+    priv->agent->set_receive_context (nullptr);
+    priv->reading_here = false;
+  }
+  return GST_FLOW_FLUSHING;
+
+got_packet:
   // Running time of the arrival: the element clock now, minus the time spent queued.
   if (GstClock * clock = GST_ELEMENT_CLOCK (self)) {
     GstClockTime now = gst_clock_get_time (clock);
@@ -168,8 +189,13 @@ gst_rtc_ice_src_stop (GstBaseSrc * bsrc)
 {
   auto *self = GST_RTC_ICE_SRC (bsrc);
   auto *priv = self->priv;
-  if (priv->agent)
+  if (priv->agent) {
+    // The streaming thread has stopped; make sure the ICE thread reads again.
+    if (priv->reading_here)
+      priv->agent->set_receive_context (nullptr);
+    priv->reading_here = false;
     priv->agent->detach_receiver (priv);  // returns after a running on_packet ends
+  }
   priv->agent = nullptr;
   {
     std::lock_guard lk (priv->qlock);
@@ -187,9 +213,11 @@ static gboolean
 gst_rtc_ice_src_unlock (GstBaseSrc * bsrc)
 {
   auto *priv = GST_RTC_ICE_SRC (bsrc)->priv;
-  std::lock_guard lk (priv->qlock);
-  priv->flushing = true;
-  priv->qcond.notify_all ();
+  {
+    std::lock_guard lk (priv->qlock);
+    priv->flushing = true;
+  }
+  g_main_context_wakeup (priv->ctx);
   return TRUE;
 }
 
@@ -259,6 +287,7 @@ static void
 gst_rtc_ice_src_init (GstRtcIceSrc * self)
 {
   self->priv = new GstRtcIceSrcPrivate ();
+  self->priv->ctx = g_main_context_new ();
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }
@@ -266,6 +295,7 @@ gst_rtc_ice_src_init (GstRtcIceSrc * self)
 static void
 gst_rtc_ice_src_finalize (GObject * object)
 {
+  g_main_context_unref (GST_RTC_ICE_SRC (object)->priv->ctx);
   delete GST_RTC_ICE_SRC (object)->priv;
   G_OBJECT_CLASS (gst_rtc_ice_src_parent_class)->finalize (object);
 }

@@ -102,8 +102,14 @@ Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(
         static_cast<Agent *>(self)->on_selected_pair(l, r);
       }),
       this));
+  set_receive_context(nullptr);
+}
+
+void Agent::set_receive_context(GMainContext *ctx) {
+  if (state() == State::Closed)
+    return;
   nice_agent_attach_recv(
-      nice_, stream_id_, 1, loop_->context(),
+      nice_, stream_id_, 1, ctx ? ctx : loop_->context(),
       +[](NiceAgent *, guint, guint, guint len, gchar *buf, gpointer self) {
         static_cast<Agent *>(self)->on_recv(buf, len);
       },

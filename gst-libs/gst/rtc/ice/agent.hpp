@@ -99,6 +99,10 @@ public:
   // One receiver at a time; false if another is attached. Detach waits for a running callback.
   bool attach_receiver(Receiver *r);
   void detach_receiver(Receiver *r);
+  // Where libnice reads this component: a context the caller iterates (rtcicesrc's streaming
+  // thread, to avoid a thread hop per packet), or nullptr for the ICE thread. STUN is handled
+  // wherever the reading happens, so hand it back whenever that context stops being iterated.
+  void set_receive_context(GMainContext *ctx);
 
 private:
   void on_new_candidate(NiceCandidate *c);
