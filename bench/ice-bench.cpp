@@ -23,12 +23,15 @@ double cpu_seconds() {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-double wall_seconds() { return g_get_monotonic_time() / 1e6; }
+double wall_seconds() {
+  return g_get_monotonic_time() / 1e6;
+}
 
 struct Result {
   double pps = 0;         // received packets per second
   double cpu_us = 0;      // process CPU per received packet
   double loss = 0;        // fraction lost
+  double cpu_sent_us = 0; // process CPU per packet sent (unpaced run: no clock waits)
 };
 
 // A connected sender/receiver pair of element descriptions for one variant.
@@ -90,10 +93,13 @@ guint g_sa, g_sb;
 void nice_setup() {
   g_nctx = g_main_context_new();
   g_nloop = g_main_loop_new(g_nctx, FALSE);
-  g_nthread = g_thread_new("nice-bench", +[](gpointer l) -> gpointer {
-    g_main_loop_run(static_cast<GMainLoop *>(l));
-    return nullptr;
-  }, g_nloop);
+  g_nthread = g_thread_new(
+      "nice-bench",
+      +[](gpointer l) -> gpointer {
+        g_main_loop_run(static_cast<GMainLoop *>(l));
+        return nullptr;
+      },
+      g_nloop);
   g_na = nice_agent_new(g_nctx, NICE_COMPATIBILITY_RFC5245);
   g_nb = nice_agent_new(g_nctx, NICE_COMPATIBILITY_RFC5245);
   NiceAddress lo;
@@ -112,7 +118,8 @@ void nice_setup() {
   nice_agent_attach_recv(g_nb, g_sb, 1, g_nctx, discard, nullptr);
   nice_agent_gather_candidates(g_na, g_sa);
   nice_agent_gather_candidates(g_nb, g_sb);
-  for (auto [from, fs, to, ts] : {std::tuple{g_na, g_sa, g_nb, g_sb}, std::tuple{g_nb, g_sb, g_na, g_sa}}) {
+  for (auto [from, fs, to, ts] :
+       {std::tuple{g_na, g_sa, g_nb, g_sb}, std::tuple{g_nb, g_sb, g_na, g_sa}}) {
     gchar *u, *p;
     nice_agent_get_local_credentials(from, fs, &u, &p);
     nice_agent_set_remote_credentials(to, ts, u, p);
@@ -120,7 +127,8 @@ void nice_setup() {
     g_free(p);
   }
   // Host candidates on 127.0.0.1 are known as soon as gathering starts.
-  for (auto [from, fs, to, ts] : {std::tuple{g_na, g_sa, g_nb, g_sb}, std::tuple{g_nb, g_sb, g_na, g_sa}}) {
+  for (auto [from, fs, to, ts] :
+       {std::tuple{g_na, g_sa, g_nb, g_sb}, std::tuple{g_nb, g_sb, g_na, g_sa}}) {
     GSList *c = nice_agent_get_local_candidates(from, fs, 1);
     nice_agent_set_remote_candidates(to, ts, 1, c);
     g_slist_free_full(c, reinterpret_cast<GDestroyNotify>(nice_candidate_free));
@@ -131,7 +139,9 @@ void nice_setup() {
       return;
     g_usleep(10000);
   }
-  fprintf(stderr, "nice: ICE did not connect (%d, %d)\n", nice_agent_get_component_state(g_na, g_sa, 1), nice_agent_get_component_state(g_nb, g_sb, 1));
+  fprintf(stderr, "nice: ICE did not connect (%d, %d)\n",
+          nice_agent_get_component_state(g_na, g_sa, 1),
+          nice_agent_get_component_state(g_nb, g_sb, 1));
   exit(1);
 }
 
@@ -152,8 +162,8 @@ Result run_once(const Variant &v, guint size, guint packets, guint paced_pps) {
                          " sizetype=fixed sizemax=" + std::to_string(size) + " filltype=zero";
   if (paced_pps)
     src_desc += " sync=true datarate=" + std::to_string(size * paced_pps);
-  GstElement *tx = gst_parse_launch((src_desc + " ! " + v.sink_factory + " name=net").c_str(),
-                                    nullptr);
+  GstElement *tx =
+      gst_parse_launch((src_desc + " ! " + v.sink_factory + " name=net").c_str(), nullptr);
   GstElement *rx = gst_parse_launch(
       (v.src_factory + " name=net ! fakesink name=count sync=false async=false").c_str(), nullptr);
   GstElement *tsink = gst_bin_get_by_name(GST_BIN(tx), "net");
@@ -199,6 +209,7 @@ Result run_once(const Variant &v, guint size, guint packets, guint paced_pps) {
   // The drain wait above is idle time: CPU is what the process used in all.
   r.cpu_us = rendered ? (c1 - c0) * 1e6 / rendered : 0;
   r.loss = 1.0 - double(rendered) / packets;
+  r.cpu_sent_us = (c1 - c0) * 1e6 / packets;
   return r;
 }
 
@@ -245,32 +256,36 @@ int main(int argc, char **argv) {
   printf("ICE datagram path on loopback: %d runs per cell (medians); max: %u packets unpaced; "
          "paced: %u packets at %u packets/s\n\n",
          runs, packets, paced_packets, paced_pps);
-  printf("| size | variant | max rate (kpps) | loss at max | CPU/packet paced (us) | "
-         "rate vs nice | CPU vs nice | CPU vs udp |\n|---|---|---|---|---|---|---|---|\n");
+  printf("| size | variant | max rate (kpps) | loss at max | CPU/packet at max (us) | "
+         "CPU/packet paced (us) | rate vs nice | CPU at max vs nice | CPU at max vs udp | "
+         "paced CPU vs nice | paced CPU vs udp |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (guint size : {200u, 1200u}) {
     std::vector<std::pair<Result, Result>> med; // (max, paced)
     for (auto &v : variants) {
       v.setup();
-      std::vector<double> pps, loss, cpu;
+      std::vector<double> pps, loss, cpu, cpu_max;
       for (int i = 0; i < runs; i++) {
         Result mx = run_once(v, size, packets, 0);
         Result pc = run_once(v, size, paced_packets, paced_pps);
         pps.push_back(mx.pps);
         loss.push_back(mx.loss);
+        cpu_max.push_back(mx.cpu_sent_us);
         cpu.push_back(pc.cpu_us);
       }
       v.teardown();
       Result m, p;
       m.pps = median(pps);
       m.loss = median(loss);
+      m.cpu_sent_us = median(cpu_max);
       p.cpu_us = median(cpu);
       med.push_back({m, p});
     }
     for (size_t i = 0; i < variants.size(); i++) {
       auto &[m, p] = med[i];
-      printf("| %u | %s | %.0f | %.1f%% | %.2f | %.2fx | %.2fx | %.2fx |\n", size,
-             variants[i].name.c_str(), m.pps / 1000, m.loss * 100, p.cpu_us,
-             m.pps / med[1].first.pps, p.cpu_us / med[1].second.cpu_us,
+      printf("| %u | %s | %.0f | %.1f%% | %.2f | %.2f | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n",
+             size, variants[i].name.c_str(), m.pps / 1000, m.loss * 100, m.cpu_sent_us, p.cpu_us,
+             m.pps / med[1].first.pps, m.cpu_sent_us / med[1].first.cpu_sent_us,
+             m.cpu_sent_us / med[2].first.cpu_sent_us, p.cpu_us / med[1].second.cpu_us,
              p.cpu_us / med[2].second.cpu_us);
     }
     fflush(stdout);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   # build
-  meson ninja-build pkg-config g++ clang
+  meson ninja-build pkg-config g++ clang libclang-rt-14-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libnice-dev libssl-dev libsrtp2-dev libusrsctp-dev libsoup-3.0-dev libjson-glib-dev
   gobject-introspection libgirepository1.0-dev

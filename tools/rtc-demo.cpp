@@ -13,7 +13,9 @@ namespace {
 constexpr int kSeconds = 6;
 
 gint64 g_t0;
-double since_start_ms() { return (g_get_monotonic_time() - g_t0) / 1000.0; }
+double since_start_ms() {
+  return (g_get_monotonic_time() - g_t0) / 1000.0;
+}
 
 const char *state_name(GstRtcICEConnectionState s) {
   static const char *names[] = {"new",    "checking",     "connected", "completed",
@@ -84,8 +86,8 @@ GstElement *launch(const char *desc, Side *side, GstRtcICETransport *t) {
   g_object_set(sink, "transport", t, nullptr);
   g_object_set(src, "transport", t, nullptr);
   GstElement *counter = gst_bin_get_by_name(GST_BIN(p), "decoded");
-  g_signal_connect(counter, "handoff", G_CALLBACK(+[](GstElement *, GstBuffer *, GstPad *,
-                                                      gpointer s) {
+  g_signal_connect(counter, "handoff",
+                   G_CALLBACK(+[](GstElement *, GstBuffer *, GstPad *, gpointer s) {
                      static_cast<Side *>(s)->frames++;
                    }),
                    side);
@@ -148,19 +150,20 @@ int main(int argc, char **argv) {
 
   a.pipeline = launch(
       "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1 "
-      "! vp8enc deadline=1 cpu-used=8 target-bitrate=1500000 keyframe-max-dist=30 ! rtpvp8pay pt=96 mtu=1200 "
+      "! vp8enc deadline=1 cpu-used=8 target-bitrate=1500000 keyframe-max-dist=30 ! rtpvp8pay "
+      "pt=96 mtu=1200 "
       "! rtcicesink name=net_out "
       "rtcicesrc name=net_in ! application/x-rtp,media=audio,encoding-name=OPUS,"
       "clock-rate=48000,payload=111 ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec "
       "! fakesink name=decoded signal-handoffs=true sync=false async=false",
       &a, ta);
-  b.pipeline = launch(
-      "audiotestsrc is-live=true wave=ticks ! audio/x-raw,rate=48000,channels=2 ! opusenc "
-      "! rtpopuspay pt=111 ! rtcicesink name=net_out "
-      "rtcicesrc name=net_in ! application/x-rtp,media=video,encoding-name=VP8,"
-      "clock-rate=90000,payload=96 ! rtpjitterbuffer latency=50 ! rtpvp8depay ! vp8dec "
-      "! fakesink name=decoded signal-handoffs=true sync=false async=false",
-      &b, tb);
+  b.pipeline =
+      launch("audiotestsrc is-live=true wave=ticks ! audio/x-raw,rate=48000,channels=2 ! opusenc "
+             "! rtpopuspay pt=111 ! rtcicesink name=net_out "
+             "rtcicesrc name=net_in ! application/x-rtp,media=video,encoding-name=VP8,"
+             "clock-rate=90000,payload=96 ! rtpjitterbuffer latency=50 ! rtpvp8depay ! vp8dec "
+             "! fakesink name=decoded signal-handoffs=true sync=false async=false",
+             &b, tb);
   gst_element_set_state(a.pipeline, GST_STATE_PLAYING);
   gst_element_set_state(b.pipeline, GST_STATE_PLAYING);
 

@@ -27,7 +27,7 @@
 
 #include "rtcicetransport-private.hpp"
 
-GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_sink_debug);
+GST_DEBUG_CATEGORY_STATIC(gst_rtc_ice_sink_debug);
 #define GST_CAT_DEFAULT gst_rtc_ice_sink_debug
 
 namespace {
@@ -50,27 +50,27 @@ struct _GstRtcIceSink {
 
 enum { PROP_0, PROP_TRANSPORT, PROP_TRANSPORT_NAME };
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-G_DEFINE_TYPE_WITH_CODE (GstRtcIceSink, gst_rtc_ice_sink, GST_TYPE_BASE_SINK,
-    GST_DEBUG_CATEGORY_INIT (gst_rtc_ice_sink_debug, "rtcicesink", 0, "ICE transport sink"));
-GST_ELEMENT_REGISTER_DEFINE (rtcicesink, "rtcicesink", GST_RANK_NONE, GST_TYPE_RTC_ICE_SINK);
+G_DEFINE_TYPE_WITH_CODE(GstRtcIceSink, gst_rtc_ice_sink, GST_TYPE_BASE_SINK,
+                        GST_DEBUG_CATEGORY_INIT(gst_rtc_ice_sink_debug, "rtcicesink", 0,
+                                                "ICE transport sink"));
+GST_ELEMENT_REGISTER_DEFINE(rtcicesink, "rtcicesink", GST_RANK_NONE, GST_TYPE_RTC_ICE_SINK);
 
 namespace {
 
 // Maps up to kBatch buffers' memories and sends them in one call.
 class Batch {
 public:
-  explicit Batch (gstrtc::ice::Agent & agent) : agent_ (agent) {}
-  ~Batch () { flush (); }
+  explicit Batch(gstrtc::ice::Agent &agent) : agent_(agent) {}
+  ~Batch() { flush(); }
 
-  void add (GstBuffer * buf)
-  {
+  void add(GstBuffer *buf) {
     if (n_msgs_ == kBatch)
-      flush ();
-    guint n_mem = gst_buffer_n_memory (buf);
-    NiceOutputMessage & m = msgs_[n_msgs_];
+      flush();
+    guint n_mem = gst_buffer_n_memory(buf);
+    NiceOutputMessage &m = msgs_[n_msgs_];
     m.buffers = &vecs_[n_vecs_];
     m.n_buffers = 0;
     if (n_mem == 0) {
@@ -79,33 +79,31 @@ public:
     }
     if (n_mem > kMaxMemories) {
       // Rare: more pieces than we map in place; merge them (one copy).
-      map_memory (gst_buffer_get_all_memory (buf), true, m);
+      map_memory(gst_buffer_get_all_memory(buf), true, m);
     } else {
       for (guint i = 0; i < n_mem; i++)
-        map_memory (gst_buffer_peek_memory (buf, i), false, m);
+        map_memory(gst_buffer_peek_memory(buf, i), false, m);
     }
     n_msgs_++;
   }
 
-  void flush ()
-  {
+  void flush() {
     if (n_msgs_)
-      agent_.send (msgs_, n_msgs_);
+      agent_.send(msgs_, n_msgs_);
     for (guint i = 0; i < n_maps_; i++) {
-      gst_memory_unmap (maps_[i].memory, &maps_[i]);
+      gst_memory_unmap(maps_[i].memory, &maps_[i]);
       if (owned_[i])
-        gst_memory_unref (maps_[i].memory);
+        gst_memory_unref(maps_[i].memory);
     }
     n_msgs_ = n_vecs_ = n_maps_ = 0;
   }
 
 private:
-  void map_memory (GstMemory * mem, bool owned, NiceOutputMessage & m)
-  {
-    GstMapInfo & info = maps_[n_maps_];
-    if (!gst_memory_map (mem, &info, GST_MAP_READ)) {
+  void map_memory(GstMemory *mem, bool owned, NiceOutputMessage &m) {
+    GstMapInfo &info = maps_[n_maps_];
+    if (!gst_memory_map(mem, &info, GST_MAP_READ)) {
       if (owned)
-        gst_memory_unref (mem);
+        gst_memory_unref(mem);
       return;
     }
     owned_[n_maps_++] = owned;
@@ -115,7 +113,7 @@ private:
     m.n_buffers++;
   }
 
-  gstrtc::ice::Agent & agent_;
+  gstrtc::ice::Agent &agent_;
   NiceOutputMessage msgs_[kBatch];
   GOutputVector vecs_[kBatch * kMaxMemories];
   GstMapInfo maps_[kBatch * kMaxMemories];
@@ -123,122 +121,104 @@ private:
   guint n_msgs_ = 0, n_vecs_ = 0, n_maps_ = 0;
 };
 
-}  // namespace
+} // namespace
 
-static GstFlowReturn
-gst_rtc_ice_sink_render (GstBaseSink * bsink, GstBuffer * buf)
-{
-  auto *self = GST_RTC_ICE_SINK (bsink);
-  Batch batch (*self->priv->agent);
-  batch.add (buf);
+static GstFlowReturn gst_rtc_ice_sink_render(GstBaseSink *bsink, GstBuffer *buf) {
+  auto *self = GST_RTC_ICE_SINK(bsink);
+  Batch batch(*self->priv->agent);
+  batch.add(buf);
   return GST_FLOW_OK;
 }
 
-static GstFlowReturn
-gst_rtc_ice_sink_render_list (GstBaseSink * bsink, GstBufferList * list)
-{
-  auto *self = GST_RTC_ICE_SINK (bsink);
-  Batch batch (*self->priv->agent);
-  guint n = gst_buffer_list_length (list);
+static GstFlowReturn gst_rtc_ice_sink_render_list(GstBaseSink *bsink, GstBufferList *list) {
+  auto *self = GST_RTC_ICE_SINK(bsink);
+  Batch batch(*self->priv->agent);
+  guint n = gst_buffer_list_length(list);
   for (guint i = 0; i < n; i++)
-    batch.add (gst_buffer_list_get (list, i));
+    batch.add(gst_buffer_list_get(list, i));
   return GST_FLOW_OK;
 }
 
-static gboolean
-gst_rtc_ice_sink_start (GstBaseSink * bsink)
-{
-  auto *self = GST_RTC_ICE_SINK (bsink);
-  auto t = self->priv->binding.resolve ();
+static gboolean gst_rtc_ice_sink_start(GstBaseSink *bsink) {
+  auto *self = GST_RTC_ICE_SINK(bsink);
+  auto t = self->priv->binding.resolve();
   if (!t) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ICE transport"),
-        ("set the \"transport\" or \"transport-name\" property"));
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("No ICE transport"),
+                      ("set the \"transport\" or \"transport-name\" property"));
     return FALSE;
   }
-  self->priv->agent = &gstrtc::ice_transport_agent (t.get ());
-  self->priv->active = std::move (t);
+  self->priv->agent = &gstrtc::ice_transport_agent(t.get());
+  self->priv->active = std::move(t);
   return TRUE;
 }
 
-static gboolean
-gst_rtc_ice_sink_stop (GstBaseSink * bsink)
-{
-  auto *self = GST_RTC_ICE_SINK (bsink);
+static gboolean gst_rtc_ice_sink_stop(GstBaseSink *bsink) {
+  auto *self = GST_RTC_ICE_SINK(bsink);
   self->priv->agent = nullptr;
-  self->priv->active.reset ();
+  self->priv->active.reset();
   return TRUE;
 }
 
-static void
-gst_rtc_ice_sink_set_property (GObject * object, guint prop_id, const GValue * value,
-    GParamSpec * pspec)
-{
-  auto *self = GST_RTC_ICE_SINK (object);
+static void gst_rtc_ice_sink_set_property(GObject *object, guint prop_id, const GValue *value,
+                                          GParamSpec *pspec) {
+  auto *self = GST_RTC_ICE_SINK(object);
   switch (prop_id) {
-    case PROP_TRANSPORT:
-      self->priv->binding.set_transport ((GstRtcICETransport *) g_value_get_object (value));
-      break;
-    case PROP_TRANSPORT_NAME:
-      self->priv->binding.set_name (g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  case PROP_TRANSPORT:
+    self->priv->binding.set_transport((GstRtcICETransport *)g_value_get_object(value));
+    break;
+  case PROP_TRANSPORT_NAME:
+    self->priv->binding.set_name(g_value_get_string(value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
-static void
-gst_rtc_ice_sink_get_property (GObject * object, guint prop_id, GValue * value,
-    GParamSpec * pspec)
-{
-  auto *self = GST_RTC_ICE_SINK (object);
+static void gst_rtc_ice_sink_get_property(GObject *object, guint prop_id, GValue *value,
+                                          GParamSpec *pspec) {
+  auto *self = GST_RTC_ICE_SINK(object);
   switch (prop_id) {
-    case PROP_TRANSPORT:
-      g_value_take_object (value, self->priv->binding.dup_transport ());
-      break;
-    case PROP_TRANSPORT_NAME:
-      g_value_set_string (value, self->priv->binding.name ().c_str ());
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  case PROP_TRANSPORT:
+    g_value_take_object(value, self->priv->binding.dup_transport());
+    break;
+  case PROP_TRANSPORT_NAME:
+    g_value_set_string(value, self->priv->binding.name().c_str());
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
-static void
-gst_rtc_ice_sink_init (GstRtcIceSink * self)
-{
-  self->priv = new GstRtcIceSinkPrivate ();
+static void gst_rtc_ice_sink_init(GstRtcIceSink *self) {
+  self->priv = new GstRtcIceSinkPrivate();
   // A network sink: never wait for the clock, and never hold the pipeline's state change
   // (preroll would wait for PLAYING, which waits for sinks fed from the network: deadlock).
-  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
-  gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
+  gst_base_sink_set_sync(GST_BASE_SINK(self), FALSE);
+  gst_base_sink_set_async_enabled(GST_BASE_SINK(self), FALSE);
 }
 
-static void
-gst_rtc_ice_sink_finalize (GObject * object)
-{
-  delete GST_RTC_ICE_SINK (object)->priv;
-  G_OBJECT_CLASS (gst_rtc_ice_sink_parent_class)->finalize (object);
+static void gst_rtc_ice_sink_finalize(GObject *object) {
+  delete GST_RTC_ICE_SINK(object)->priv;
+  G_OBJECT_CLASS(gst_rtc_ice_sink_parent_class)->finalize(object);
 }
 
-static void
-gst_rtc_ice_sink_class_init (GstRtcIceSinkClass * klass)
-{
-  auto *gobject_class = G_OBJECT_CLASS (klass);
-  auto *element_class = GST_ELEMENT_CLASS (klass);
-  auto *bsink_class = GST_BASE_SINK_CLASS (klass);
+static void gst_rtc_ice_sink_class_init(GstRtcIceSinkClass *klass) {
+  auto *gobject_class = G_OBJECT_CLASS(klass);
+  auto *element_class = GST_ELEMENT_CLASS(klass);
+  auto *bsink_class = GST_BASE_SINK_CLASS(klass);
 
   gobject_class->set_property = gst_rtc_ice_sink_set_property;
   gobject_class->get_property = gst_rtc_ice_sink_get_property;
   gobject_class->finalize = gst_rtc_ice_sink_finalize;
-  gstrtc::TransportBinding::install_properties (gobject_class, PROP_TRANSPORT,
-      PROP_TRANSPORT_NAME);
+  gstrtc::TransportBinding::install_properties(gobject_class, PROP_TRANSPORT, PROP_TRANSPORT_NAME);
 
   bsink_class->start = gst_rtc_ice_sink_start;
   bsink_class->stop = gst_rtc_ice_sink_stop;
   bsink_class->render = gst_rtc_ice_sink_render;
   bsink_class->render_list = gst_rtc_ice_sink_render_list;
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_set_static_metadata (element_class, "ICE transport sink",
-      "Sink/Network", "Sends datagrams over an ICE transport (libnice)", "gst-rtc developers");
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_set_static_metadata(element_class, "ICE transport sink", "Sink/Network",
+                                        "Sends datagrams over an ICE transport (libnice)",
+                                        "gst-rtc developers");
 }

@@ -4,7 +4,7 @@
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_RTC_ICE_SRC (gst_rtc_ice_src_get_type ())
-G_DECLARE_FINAL_TYPE (GstRtcIceSrc, gst_rtc_ice_src, GST, RTC_ICE_SRC, GstPushSrc)
+#define GST_TYPE_RTC_ICE_SRC (gst_rtc_ice_src_get_type())
+G_DECLARE_FINAL_TYPE(GstRtcIceSrc, gst_rtc_ice_src, GST, RTC_ICE_SRC, GstPushSrc)
 
 G_END_DECLS

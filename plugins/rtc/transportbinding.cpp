@@ -31,8 +31,7 @@ void TransportBinding::set_name(const gchar *name) {
 
 GstRtcICETransport *TransportBinding::dup_transport() const {
   std::lock_guard lk(lock_);
-  return transport_ ? static_cast<GstRtcICETransport *>(gst_object_ref(transport_.get()))
-                    : nullptr;
+  return transport_ ? static_cast<GstRtcICETransport *>(gst_object_ref(transport_.get())) : nullptr;
 }
 
 std::string TransportBinding::name() const {

@@ -9,18 +9,20 @@ namespace test {
 
 StateWatch::StateWatch(GstRtcICETransport *t) : t_(t) {
   history_.push_back(state());
-  handler_ = g_signal_connect(t, "notify::state",
-                              G_CALLBACK(+[](GObject *, GParamSpec *, gpointer self) {
-                                auto *w = static_cast<StateWatch *>(self);
-                                GstRtcICEConnectionState s = w->state();
-                                std::lock_guard lk(w->m_);
-                                w->history_.push_back(s);
-                                w->cv_.notify_all();
-                              }),
-                              this);
+  handler_ =
+      g_signal_connect(t, "notify::state", G_CALLBACK(+[](GObject *, GParamSpec *, gpointer self) {
+                         auto *w = static_cast<StateWatch *>(self);
+                         GstRtcICEConnectionState s = w->state();
+                         std::lock_guard lk(w->m_);
+                         w->history_.push_back(s);
+                         w->cv_.notify_all();
+                       }),
+                       this);
 }
 
-StateWatch::~StateWatch() { g_signal_handler_disconnect(t_, handler_); }
+StateWatch::~StateWatch() {
+  g_signal_handler_disconnect(t_, handler_);
+}
 
 GstRtcICEConnectionState StateWatch::state() const {
   GstRtcICEConnectionState s;
@@ -28,8 +30,7 @@ GstRtcICEConnectionState StateWatch::state() const {
   return s;
 }
 
-bool StateWatch::wait(const std::function<bool(GstRtcICEConnectionState)> &pred,
-                      int timeout_ms) {
+bool StateWatch::wait(const std::function<bool(GstRtcICEConnectionState)> &pred, int timeout_ms) {
   std::unique_lock lk(m_);
   return cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return pred(state()); });
 }
@@ -40,8 +41,7 @@ std::vector<GstRtcICEConnectionState> StateWatch::history() const {
 }
 
 bool is_up(GstRtcICEConnectionState s) {
-  return s == GST_RTC_ICE_CONNECTION_STATE_CONNECTED ||
-         s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+  return s == GST_RTC_ICE_CONNECTION_STATE_CONNECTED || s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
 }
 
 IcePair::IcePair(IcePairOptions o) {
@@ -83,32 +83,31 @@ void IcePair::wire(GstRtcICETransport *from, GstRtcICETransport *to) {
   };
   auto *ctx = new Ctx{this, to};
   auto closure_free = +[](gpointer p, GClosure *) { delete static_cast<Ctx *>(p); };
-  gulong h1 = g_signal_connect_data(
-      from, "on-local-candidate",
-      G_CALLBACK(+[](GstRtcICETransport *, const gchar *cand, gpointer p) {
-        auto *c = static_cast<Ctx *>(p);
-        {
-          std::lock_guard lk(c->self->m_);
-          if (c->self->hold_) {
-            c->self->held_.emplace_back(c->to, cand);
-            return;
-          }
-        }
-        GError *err = nullptr;
-        if (!gst_rtc_ice_transport_add_remote_candidate(c->to, cand, &err)) {
-          std::lock_guard lk(c->self->m_);
-          c->self->candidate_errors.push_back(err->message);
-          g_error_free(err);
-        }
-      }),
-      ctx, closure_free, GConnectFlags(0));
+  gulong h1 =
+      g_signal_connect_data(from, "on-local-candidate",
+                            G_CALLBACK(+[](GstRtcICETransport *, const gchar *cand, gpointer p) {
+                              auto *c = static_cast<Ctx *>(p);
+                              {
+                                std::lock_guard lk(c->self->m_);
+                                if (c->self->hold_) {
+                                  c->self->held_.emplace_back(c->to, cand);
+                                  return;
+                                }
+                              }
+                              GError *err = nullptr;
+                              if (!gst_rtc_ice_transport_add_remote_candidate(c->to, cand, &err)) {
+                                std::lock_guard lk(c->self->m_);
+                                c->self->candidate_errors.push_back(err->message);
+                                g_error_free(err);
+                              }
+                            }),
+                            ctx, closure_free, GConnectFlags(0));
   guards_.emplace_back(from, h1);
-  gulong h2 = g_signal_connect(from, "on-gathering-done",
-                               G_CALLBACK(+[](GstRtcICETransport *, gpointer to) {
-                                 gst_rtc_ice_transport_end_of_remote_candidates(
-                                     static_cast<GstRtcICETransport *>(to));
-                               }),
-                               to);
+  gulong h2 = g_signal_connect(
+      from, "on-gathering-done", G_CALLBACK(+[](GstRtcICETransport *, gpointer to) {
+        gst_rtc_ice_transport_end_of_remote_candidates(static_cast<GstRtcICETransport *>(to));
+      }),
+      to);
   guards_.emplace_back(from, h2);
 }
 
@@ -200,7 +199,9 @@ GstBuffer *Link::pull(int timeout_ms) {
   }
 }
 
-static size_t packet_size(uint32_t seq) { return 20 + (seq * 7919u) % 1181u; }
+static size_t packet_size(uint32_t seq) {
+  return 20 + (seq * 7919u) % 1181u;
+}
 
 static guint8 pattern(uint32_t seq, uint32_t tag, size_t i) {
   return static_cast<guint8>((seq * 31u + tag * 17u + i * 13u) & 0xff);

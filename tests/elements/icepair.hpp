@@ -29,7 +29,7 @@ using TransportRef = gstrtc::Ref<GstRtcICETransport>;
 struct IcePairOptions {
   bool a_controlling = true;
   bool b_controlling = false;
-  std::string turn_uri;   // both sides use it when set
+  std::string turn_uri; // both sides use it when set
   bool relay_only = false;
   guint disconnected_ms = 0; // 0: keep defaults
   guint failed_ms = 0;

@@ -59,13 +59,13 @@ TEST(RtcIce, GatheringReportsCandidatesAndCompletes) {
   IcePair pair;
   std::vector<std::string> cands;
   bool done = false;
-  gstrtc::SignalGuard g1(pair.a.get(),
-                         g_signal_connect(pair.a.get(), "on-local-candidate",
-                                          G_CALLBACK(+[](GstRtcICETransport *, const gchar *c,
-                                                         gpointer v) {
-                                            static_cast<std::vector<std::string> *>(v)->push_back(c);
-                                          }),
-                                          &cands));
+  gstrtc::SignalGuard g1(
+      pair.a.get(),
+      g_signal_connect(pair.a.get(), "on-local-candidate",
+                       G_CALLBACK(+[](GstRtcICETransport *, const gchar *c, gpointer v) {
+                         static_cast<std::vector<std::string> *>(v)->push_back(c);
+                       }),
+                       &cands));
   gstrtc::SignalGuard g2(pair.a.get(),
                          g_signal_connect(pair.a.get(), "on-gathering-done",
                                           G_CALLBACK(+[](GstRtcICETransport *, gpointer d) {
@@ -85,8 +85,8 @@ TEST(RtcIce, GatheringReportsCandidatesAndCompletes) {
   g_object_get(pair.a.get(), "gathering-state", &gs, nullptr);
   EXPECT_EQ(gs, GST_RTC_ICE_GATHERING_STATE_COMPLETE);
   // Both ends signalled end-of-candidates and nominated: completed.
-  EXPECT_TRUE(pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED; },
-                            5000));
+  EXPECT_TRUE(
+      pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED; }, 5000));
   auto h = pair.wa->history();
   EXPECT_NE(std::find(h.begin(), h.end(), GST_RTC_ICE_CONNECTION_STATE_CHECKING), h.end());
 }
@@ -172,13 +172,13 @@ TEST(RtcIce, TurnRelayOnlySelectsRelayPair) {
   o.relay_only = true;
   IcePair pair(o);
   std::vector<std::string> cands;
-  gstrtc::SignalGuard g(pair.a.get(),
-                        g_signal_connect(pair.a.get(), "on-local-candidate",
-                                         G_CALLBACK(+[](GstRtcICETransport *, const gchar *c,
-                                                        gpointer v) {
-                                           static_cast<std::vector<std::string> *>(v)->push_back(c);
-                                         }),
-                                         &cands));
+  gstrtc::SignalGuard g(
+      pair.a.get(),
+      g_signal_connect(pair.a.get(), "on-local-candidate",
+                       G_CALLBACK(+[](GstRtcICETransport *, const gchar *c, gpointer v) {
+                         static_cast<std::vector<std::string> *>(v)->push_back(c);
+                       }),
+                       &cands));
   pair.start();
   ASSERT_TRUE(pair.wait_connected(15000)) << "a=" << pair.wa->state() << " b=" << pair.wb->state();
   ASSERT_FALSE(cands.empty());
@@ -217,10 +217,9 @@ TEST(RtcIce, PeerVanishesDisconnectedThenFailedAndSendingStops) {
   gst_rtc_ice_transport_close(pair.b.get());
   EXPECT_EQ(pair.wb->state(), GST_RTC_ICE_CONNECTION_STATE_CLOSED);
   gint64 t0 = g_get_monotonic_time();
-  EXPECT_TRUE(pair.wa->wait(
-      [](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
   EXPECT_TRUE(
-      pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_FAILED; }, 4000));
+      pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
+  EXPECT_TRUE(pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_FAILED; }, 4000));
   gint64 elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
   EXPECT_LE(elapsed_ms, 3000) << "failed should follow the 1.5 s consent timeout";
   auto h = pair.wa->history();
@@ -244,8 +243,8 @@ TEST(RtcIce, DisconnectedRecoversWhenTrafficResumes) {
   pair.start();
   ASSERT_TRUE(pair.wait_connected());
   Link ba(pair.b.get(), pair.a.get());
-  ASSERT_TRUE(pair.wa->wait(
-      [](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
+  ASSERT_TRUE(
+      pair.wa->wait([](auto s) { return s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED; }, 2000));
   ba.push(1, 0xB);
   EXPECT_TRUE(pair.wa->wait(is_up, 2000));
   GstBuffer *buf = ba.pull(2000);

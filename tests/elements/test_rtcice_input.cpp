@@ -114,8 +114,8 @@ TEST(RtcIceInput, MalformedServerUrisAreRejectedByName) {
   EXPECT_EQ(turn, nullptr);
   // Good ones are accepted.
   EXPECT_TRUE(gst_rtc_ice_transport_set_stun_server(t, "stun://127.0.0.1:3478", nullptr));
-  EXPECT_TRUE(gst_rtc_ice_transport_add_turn_server(t, "turn://u:p@[::1]:3478?transport=tcp",
-                                                    nullptr));
+  EXPECT_TRUE(
+      gst_rtc_ice_transport_add_turn_server(t, "turn://u:p@[::1]:3478?transport=tcp", nullptr));
   g_object_get(t, "stun-server", &stun, "turn-server", &turn, nullptr);
   EXPECT_STREQ(stun, "stun:127.0.0.1:3478");
   EXPECT_STREQ(turn, "turn:[::1]:3478?transport=tcp");
@@ -135,8 +135,8 @@ TEST(RtcIceInput, BadCredentialsAreRejected) {
   ASSERT_NE(err, nullptr);
   EXPECT_NE(strstr(err->message, "22 to 256"), nullptr) << err->message;
   g_clear_error(&err);
-  EXPECT_TRUE(gst_rtc_ice_transport_set_local_credentials(t, "abcd", "0123456789012345678901",
-                                                          &err));
+  EXPECT_TRUE(
+      gst_rtc_ice_transport_set_local_credentials(t, "abcd", "0123456789012345678901", &err));
   gchar *u = nullptr;
   g_object_get(t, "local-ufrag", &u, nullptr);
   EXPECT_STREQ(u, "abcd");

@@ -75,6 +75,16 @@ TEST(Candidate, ErrorsNameTheField) {
   EXPECT_NE(c.error().message.find("port '65536'"), std::string::npos) << c.error().message;
 }
 
+TEST(Candidate, RejectsControlCharactersThatWouldInjectSdp) {
+  auto c = parse_candidate("candidate:1 1 UDP 1 127.0.0.1 5 typ host x a\r\na=fingerprint:x");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("extension"), std::string::npos) << c.error().message;
+  EXPECT_EQ(c.error().message.find('\n'), std::string::npos) << "errors must be one printable line";
+  auto d = parse_candidate("candidate:1 1 UDP 1 127.0.0.1 5 typ host n\x01v v");
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("\\x01"), std::string::npos) << d.error().message;
+}
+
 TEST(Candidate, Credentials) {
   EXPECT_TRUE(validate_ufrag("abcd"));
   EXPECT_FALSE(validate_ufrag("abc"));
@@ -87,8 +97,8 @@ TEST(Candidate, Credentials) {
 // Every a=candidate line in the real SDP vectors (Chromium, webrtcbin, aiortc) parses and
 // survives a round trip.
 TEST(Candidate, ParsesEveryCandidateInRealSdpVectors) {
-  std::string dir = std::string(g_getenv("GSTRTC_TEST_DATA") ? g_getenv("GSTRTC_TEST_DATA") : "") +
-                    "/sdp";
+  std::string dir =
+      std::string(g_getenv("GSTRTC_TEST_DATA") ? g_getenv("GSTRTC_TEST_DATA") : "") + "/sdp";
   DIR *d = opendir(dir.c_str());
   ASSERT_NE(d, nullptr) << "missing " << dir;
   int seen = 0;

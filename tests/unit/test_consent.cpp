@@ -6,7 +6,9 @@ using namespace gstrtc::ice;
 
 namespace {
 constexpr int64_t ms = 1000;
-ConsentConfig cfg() { return ConsentConfig{300 * ms, 1500 * ms}; }
+ConsentConfig cfg() {
+  return ConsentConfig{300 * ms, 1500 * ms};
+}
 } // namespace
 
 TEST(Consent, IdleUntilStarted) {

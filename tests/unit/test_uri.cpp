@@ -39,7 +39,9 @@ TEST(ServerUri, TurnsDefaultsToTlsPort) {
 
 TEST(ServerUri, Rejects) {
   for (const char *u : {"", "stun", "stun:", "turn://u:p@h:0", "turn://u:p@h:65536", "ftp://h",
-                        "stun://h?transport=udp", "turn://h", "turn://u:p@h?x=y"}) {
+                        "stun://h?transport=udp", "turn://h", "turn://u:p@h?x=y",
+                        // found by fuzz_server_uri: a bare host with ':' is not IPv6
+                        "stun:127.0.0stun:127.0.0.1:347.1:3478", "stun:::1:3478"}) {
     auto r = parse_server_uri(u);
     EXPECT_FALSE(r) << u;
     if (!r)

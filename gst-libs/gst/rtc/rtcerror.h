@@ -11,9 +11,9 @@ G_BEGIN_DECLS
  *
  * The #GQuark of the #GstRtcError domain.
  */
-#define GST_RTC_ERROR (gst_rtc_error_quark ())
+#define GST_RTC_ERROR (gst_rtc_error_quark())
 
 GST_RTC_API
-GQuark gst_rtc_error_quark (void);
+GQuark gst_rtc_error_quark(void);
 
 G_END_DECLS

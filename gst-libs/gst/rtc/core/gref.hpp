@@ -94,7 +94,9 @@ private:
   T *p_ = nullptr;
 };
 
-template <typename T> Ref<T> adopt(T *p) { return Ref<T>::adopt(p); }
+template <typename T> Ref<T> adopt(T *p) {
+  return Ref<T>::adopt(p);
+}
 
 template <typename T> struct Deleter;
 template <> struct Deleter<GError> {

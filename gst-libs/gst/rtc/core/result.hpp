@@ -10,9 +10,9 @@ namespace gstrtc {
 
 // W3C error names (same meaning as GstRtcError in the public API).
 enum class ErrorCode {
-  TypeError,        // malformed input: a candidate, a URI, a credential
-  InvalidState,     // call not allowed in the current state
-  OperationError,   // the operation failed for another reason
+  TypeError,      // malformed input: a candidate, a URI, a credential
+  InvalidState,   // call not allowed in the current state
+  OperationError, // the operation failed for another reason
   InternalFailure,
 };
 
@@ -42,7 +42,9 @@ private:
 struct Ok {};
 using Status = Result<Ok>;
 
-inline Error type_error(std::string msg) { return Error{ErrorCode::TypeError, std::move(msg)}; }
+inline Error type_error(std::string msg) {
+  return Error{ErrorCode::TypeError, std::move(msg)};
+}
 inline Error invalid_state(std::string msg) {
   return Error{ErrorCode::InvalidState, std::move(msg)};
 }

@@ -54,8 +54,8 @@ Result<std::string> resolve_host(const std::string &host) {
   GList *addrs = g_resolver_lookup_by_name(r, host.c_str(), nullptr, &err);
   g_object_unref(r);
   if (!addrs) {
-    std::string msg = "cannot resolve ICE server host '" + host + "': " +
-                      (err ? err->message : "no address");
+    std::string msg =
+        "cannot resolve ICE server host '" + host + "': " + (err ? err->message : "no address");
     g_clear_error(&err);
     return Error{ErrorCode::OperationError, msg};
   }
@@ -85,17 +85,17 @@ Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(
         static_cast<Agent *>(self)->on_new_candidate(c);
       }),
       this));
-  handlers_.push_back(g_signal_connect(
-      nice_, "candidate-gathering-done", G_CALLBACK(+[](NiceAgent *, guint, gpointer self) {
-        static_cast<Agent *>(self)->on_gathering_done();
-      }),
-      this));
-  handlers_.push_back(g_signal_connect(
-      nice_, "component-state-changed",
-      G_CALLBACK(+[](NiceAgent *, guint, guint, guint state, gpointer self) {
-        static_cast<Agent *>(self)->on_component_state(state);
-      }),
-      this));
+  handlers_.push_back(g_signal_connect(nice_, "candidate-gathering-done",
+                                       G_CALLBACK(+[](NiceAgent *, guint, gpointer self) {
+                                         static_cast<Agent *>(self)->on_gathering_done();
+                                       }),
+                                       this));
+  handlers_.push_back(
+      g_signal_connect(nice_, "component-state-changed",
+                       G_CALLBACK(+[](NiceAgent *, guint, guint, guint state, gpointer self) {
+                         static_cast<Agent *>(self)->on_component_state(state);
+                       }),
+                       this));
   handlers_.push_back(g_signal_connect(
       nice_, "new-selected-pair-full",
       G_CALLBACK(+[](NiceAgent *, guint, guint, NiceCandidate *l, NiceCandidate *r, gpointer self) {
@@ -152,8 +152,8 @@ void Agent::set_config(const AgentConfig &cfg) {
 }
 
 void Agent::apply_gather_config(const AgentConfig &cfg) {
-  g_object_set(nice_, "ice-tcp", cfg.ice_tcp, "ice-udp", cfg.ice_udp, "force-relay",
-               cfg.relay_only, nullptr);
+  g_object_set(nice_, "ice-tcp", cfg.ice_tcp, "ice-udp", cfg.ice_udp, "force-relay", cfg.relay_only,
+               nullptr);
   for (const auto &a : cfg.addresses) {
     NiceAddress addr;
     if (nice_address_set_from_string(&addr, a.c_str()))
@@ -195,7 +195,7 @@ Status Agent::gather() {
     g_object_set(nice_, "stun-server", stun_ip->c_str(), "stun-server-port", cfg.stun->port,
                  nullptr);
   for (const auto &[uri, ip] : turns) {
-    NiceRelayType type = uri->scheme == ServerScheme::Turns ? NICE_RELAY_TYPE_TURN_TLS
+    NiceRelayType type = uri->scheme == ServerScheme::Turns       ? NICE_RELAY_TYPE_TURN_TLS
                          : uri->transport == ServerTransport::Tcp ? NICE_RELAY_TYPE_TURN_TCP
                                                                   : NICE_RELAY_TYPE_TURN_UDP;
     nice_agent_set_relay_info(nice_, stream_id_, 1, ip.c_str(), uri->port, uri->username.c_str(),
@@ -249,15 +249,14 @@ Status Agent::add_remote_candidate(std::string_view text) {
   g_strlcpy(nc->foundation, c.foundation.c_str(), NICE_CANDIDATE_MAX_FOUNDATION);
   nice_address_set_from_string(&nc->addr, c.address.c_str());
   nice_address_set_port(&nc->addr, c.port);
-  if (!c.related_address.empty() && nice_address_set_from_string(&nc->base_addr,
-                                                                 c.related_address.c_str()))
+  if (!c.related_address.empty() &&
+      nice_address_set_from_string(&nc->base_addr, c.related_address.c_str()))
     nice_address_set_port(&nc->base_addr, c.related_port);
   GSList list = {nc, nullptr};
   int added = nice_agent_set_remote_candidates(nice_, stream_id_, 1, &list);
   nice_candidate_free(nc);
   if (added < 0)
-    return Error{ErrorCode::OperationError,
-                 "libnice refused candidate '" + c.to_string() + "'"};
+    return Error{ErrorCode::OperationError, "libnice refused candidate '" + c.to_string() + "'"};
   return Ok{};
 }
 

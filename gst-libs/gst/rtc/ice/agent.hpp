@@ -110,8 +110,8 @@ private:
   void on_component_state(guint state);
   void on_selected_pair(NiceCandidate *local, NiceCandidate *remote);
   void on_recv(const gchar *buf, guint len);
-  void update_state();       // recomputes state_, emits state_changed if it changed
-  void schedule_consent();   // (re)arms the consent timer (runs on the ICE thread)
+  void update_state();     // recomputes state_, emits state_changed if it changed
+  void schedule_consent(); // (re)arms the consent timer (runs on the ICE thread)
   static gboolean consent_tick(gpointer self);
   static Candidate from_nice(const NiceCandidate *c);
   void apply_gather_config(const AgentConfig &cfg);

@@ -65,9 +65,39 @@ bool is_valid_address(std::string_view s) {
   return false;
 }
 
+// RFC 4566 token (extension-att-name) and VCHAR runs (extension-att-value), RFC 8839 §5.1.
+bool is_token(std::string_view s) {
+  static constexpr std::string_view extra = "!#$%&'*+-.^_`{|}~";
+  for (char c : s)
+    if (!g_ascii_isalnum(c) && extra.find(c) == std::string_view::npos)
+      return false;
+  return !s.empty();
+}
+
+bool is_vchars(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x21 || c > 0x7e)
+      return false;
+  return !s.empty();
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      g_snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 Error field_error(std::string_view field, std::string_view value, std::string_view line) {
-  return type_error("invalid ICE candidate: bad " + std::string(field) + " '" + std::string(value) +
-                    "' in '" + std::string(line) + "'");
+  return type_error("invalid ICE candidate: bad " + std::string(field) + " '" + printable(value) +
+                    "' in '" + printable(line) + "'");
 }
 
 std::string_view trim_line(std::string_view s) {
@@ -116,7 +146,9 @@ const char *to_string(CandidateType t) {
   return "host";
 }
 
-const char *to_string(Protocol p) { return p == Protocol::Udp ? "udp" : "tcp"; }
+const char *to_string(Protocol p) {
+  return p == Protocol::Udp ? "udp" : "tcp";
+}
 
 const char *to_string(TcpType t) {
   switch (t) {
@@ -132,7 +164,9 @@ const char *to_string(TcpType t) {
   return "";
 }
 
-bool Candidate::address_is_ip() const { return is_ip(address); }
+bool Candidate::address_is_ip() const {
+  return is_ip(address);
+}
 
 std::string Candidate::to_string() const {
   std::string s = "candidate:" + foundation + " " + std::to_string(component) + " " +
@@ -155,11 +189,11 @@ Result<Candidate> parse_candidate(std::string_view raw) {
     line.remove_prefix(2);
   constexpr std::string_view kPrefix = "candidate:";
   if (line.size() < kPrefix.size() || !ieq(line.substr(0, kPrefix.size()), kPrefix))
-    return type_error("invalid ICE candidate: '" + std::string(raw) +
+    return type_error("invalid ICE candidate: '" + printable(raw) +
                       "' does not start with 'candidate:'");
   auto f = split_spaces(line.substr(kPrefix.size()));
   if (f.size() < 8)
-    return type_error("invalid ICE candidate: '" + std::string(line) + "' has " +
+    return type_error("invalid ICE candidate: '" + printable(line) + "' has " +
                       std::to_string(f.size()) + " fields, need at least 8");
 
   Candidate c;
@@ -219,6 +253,11 @@ Result<Candidate> parse_candidate(std::string_view raw) {
         return field_error("ufrag", v, line);
       c.ufrag = v;
     } else {
+      // Anything else would corrupt the SDP this candidate is written into (CRLF injection).
+      if (!is_token(k))
+        return field_error("extension name", k, line);
+      if (!is_vchars(v))
+        return field_error("extension value", v, line);
       c.extensions.emplace_back(k, v);
     }
   }
@@ -226,7 +265,7 @@ Result<Candidate> parse_candidate(std::string_view raw) {
     return field_error("extension (name without value)", f[i], line);
   if (c.protocol == Protocol::Tcp && c.tcp_type == TcpType::None)
     return type_error("invalid ICE candidate: TCP candidate without tcptype in '" +
-                      std::string(line) + "'");
+                      printable(line) + "'");
   if (c.port == 0 && c.tcp_type != TcpType::Active)
     return field_error("port", f[5], line);
   return c;

@@ -7,7 +7,7 @@ namespace gstrtc::ice {
 
 namespace {
 
-std::mutex g_loop_lock;          // protects g_loop
+std::mutex g_loop_lock; // protects g_loop
 std::weak_ptr<IceLoop> g_loop;
 
 struct LoopThreadData {

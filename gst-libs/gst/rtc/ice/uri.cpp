@@ -31,7 +31,8 @@ std::string unescape(std::string_view s, bool &ok) {
 std::string ServerUri::to_string() const {
   static const char *names[] = {"stun", "stuns", "turn", "turns"};
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::string s = std::string(names[static_cast<int>(scheme)]) + ":" + h + ":" + std::to_string(port);
+  std::string s =
+      std::string(names[static_cast<int>(scheme)]) + ":" + h + ":" + std::to_string(port);
   if (is_turn())
     s += transport == ServerTransport::Tcp ? "?transport=tcp" : "?transport=udp";
   return s;
@@ -113,8 +114,10 @@ Result<ServerUri> parse_server_uri(std::string_view uri) {
   }
   if (out.host.empty())
     return uri_error(uri, "no host");
+  // IPv6 literals come in brackets (RFC 3986 §3.2.2), so a bare host never has ':'.
+  bool bracketed = rest.starts_with("[");
   for (char ch : out.host)
-    if (!(g_ascii_isalnum(ch) || ch == '-' || ch == '.' || ch == ':' || ch == '_'))
+    if (!(g_ascii_isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || (bracketed && ch == ':')))
       return uri_error(uri, std::string("invalid character '") + ch + "' in host");
   if (has_port) {
     unsigned p = 0;
