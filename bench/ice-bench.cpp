@@ -224,8 +224,11 @@ int main(int argc, char **argv) {
   gst_init(&argc, &argv);
   int runs = 5;
   guint packets = 200000, paced_packets = 100000, paced_pps = 50000;
+  std::vector<guint> sizes = {200, 1200};
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+    if (!strcmp(argv[i], "--size") && i + 1 < argc)
+      sizes = {static_cast<guint>(atoi(argv[++i]))};
+    else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
       runs = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--packets") && i + 1 < argc)
       packets = paced_packets = atoi(argv[++i]);
@@ -259,7 +262,7 @@ int main(int argc, char **argv) {
   printf("| size | variant | max rate (kpps) | loss at max | CPU/packet at max (us) | "
          "CPU/packet paced (us) | rate vs nice | CPU at max vs nice | CPU at max vs udp | "
          "paced CPU vs nice | paced CPU vs udp |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-  for (guint size : {200u, 1200u}) {
+  for (guint size : sizes) {
     std::vector<std::pair<Result, Result>> med; // (max, paced)
     for (auto &v : variants) {
       v.setup();

@@ -162,23 +162,26 @@ public:
   std::string error;
 };
 
-TEST(RtcIce, TurnRelayOnlySelectsRelayPair) {
+// Relay-only through a coturn started on 127.0.0.1, over UDP and over TCP to the server.
+class RtcIceTurn : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(RtcIceTurn, RelayOnlySelectsRelayPair) {
   ASSERT_STRNE(TURNSERVER, "") << "coturn (turnserver) is not installed: run make test";
   Coturn turn;
   ASSERT_NE(turn.proc, nullptr) << turn.error;
   ASSERT_TRUE(udp_port_taken(turn.port)) << "coturn did not open its port";
   IcePairOptions o;
-  o.turn_uri = "turn://gst:rtcsecret@127.0.0.1:" + std::to_string(turn.port);
+  o.turn_uri = "turn://gst:rtcsecret@127.0.0.1:" + std::to_string(turn.port) + GetParam();
   o.relay_only = true;
   IcePair pair(o);
   std::vector<std::string> cands;
-  gstrtc::SignalGuard g(
-      pair.a.get(),
-      g_signal_connect(pair.a.get(), "on-local-candidate",
-                       G_CALLBACK(+[](GstRtcICETransport *, const gchar *c, gpointer v) {
-                         static_cast<std::vector<std::string> *>(v)->push_back(c);
-                       }),
-                       &cands));
+  gstrtc::SignalGuard g(pair.a.get(),
+                        g_signal_connect(pair.a.get(), "on-local-candidate",
+                                         G_CALLBACK(+[](GstRtcICETransport *, const gchar *c,
+                                                        gpointer v) {
+                                           static_cast<std::vector<std::string> *>(v)->push_back(c);
+                                         }),
+                                         &cands));
   pair.start();
   ASSERT_TRUE(pair.wait_connected(15000)) << "a=" << pair.wa->state() << " b=" << pair.wb->state();
   ASSERT_FALSE(cands.empty());
@@ -191,8 +194,13 @@ TEST(RtcIce, TurnRelayOnlySelectsRelayPair) {
     gst_structure_free(sp);
   }
   Link ab(pair.a.get(), pair.b.get()), ba(pair.b.get(), pair.a.get());
-  EXPECT_EQ(exchange(ab, ba, 2000, 64), "");
+  EXPECT_EQ(exchange(ab, ba, 2000, 32), "");
 }
+
+INSTANTIATE_TEST_SUITE_P(Transports, RtcIceTurn, ::testing::Values("", "?transport=tcp"),
+                         [](const auto &info) {
+                           return std::string(info.param[0] ? "Tcp" : "Udp");
+                         });
 
 TEST(RtcIce, PeerVanishesDisconnectedThenFailedAndSendingStops) {
   IcePairOptions o;
@@ -273,8 +281,11 @@ TEST(RtcIce, IceRestartMidStreamKeepsMediaAndUsesNewCredentials) {
       GstBuffer *buf = ab.pull(500);
       if (!buf)
         break;
-      gstrtc::BufferMap m(buf, GST_MAP_READ);
-      uint32_t seq = GST_READ_UINT32_BE(m.data());
+      uint32_t seq;
+      {
+        gstrtc::BufferMap m(buf, GST_MAP_READ);
+        seq = GST_READ_UINT32_BE(m.data());
+      }
       EXPECT_GE(seq, next) << "reordered";
       next = seq + 1;
       received++;

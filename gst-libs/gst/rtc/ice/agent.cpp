@@ -105,15 +105,20 @@ Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(
   set_receive_context(nullptr);
 }
 
+// Runs the switch on the ICE thread: a callback from the old context cannot then be in flight,
+// so every datagram the old reader took is queued before the new reader takes the next one.
+// (Switching from the new reader's thread reordered datagrams across the handover.)
 void Agent::set_receive_context(GMainContext *ctx) {
   if (state() == State::Closed)
     return;
-  nice_agent_attach_recv(
-      nice_, stream_id_, 1, ctx ? ctx : loop_->context(),
-      +[](NiceAgent *, guint, guint, guint len, gchar *buf, gpointer self) {
-        static_cast<Agent *>(self)->on_recv(buf, len);
-      },
-      this);
+  loop_->run_sync([this, ctx] {
+    nice_agent_attach_recv(
+        nice_, stream_id_, 1, ctx ? ctx : loop_->context(),
+        +[](NiceAgent *, guint, guint, guint len, gchar *buf, gpointer self) {
+          static_cast<Agent *>(self)->on_recv(buf, len);
+        },
+        this);
+  });
 }
 
 Agent::~Agent() {
