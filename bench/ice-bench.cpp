@@ -262,25 +262,30 @@ int main(int argc, char **argv) {
   printf("| size | variant | max rate (kpps) | loss at max | CPU/packet at max (us) | "
          "CPU/packet paced (us) | rate vs nice | CPU at max vs nice | CPU at max vs udp | "
          "paced CPU vs nice | paced CPU vs udp |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+  // All variants stay connected for the whole run and their runs are interleaved, so that
+  // slow moments of the machine spread over all of them instead of biasing one.
+  for (auto &v : variants)
+    v.setup();
   for (guint size : sizes) {
-    std::vector<std::pair<Result, Result>> med; // (max, paced)
-    for (auto &v : variants) {
-      v.setup();
-      std::vector<double> pps, loss, cpu, cpu_max;
-      for (int i = 0; i < runs; i++) {
-        Result mx = run_once(v, size, packets, 0);
-        Result pc = run_once(v, size, paced_packets, paced_pps);
-        pps.push_back(mx.pps);
-        loss.push_back(mx.loss);
-        cpu_max.push_back(mx.cpu_sent_us);
-        cpu.push_back(pc.cpu_us);
+    size_t nv = variants.size();
+    std::vector<std::vector<double>> pps(nv), loss(nv), cpu(nv), cpu_max(nv);
+    for (int i = 0; i < runs; i++) {
+      for (size_t k = 0; k < nv; k++) {
+        Result mx = run_once(variants[k], size, packets, 0);
+        pps[k].push_back(mx.pps);
+        loss[k].push_back(mx.loss);
+        cpu_max[k].push_back(mx.cpu_sent_us);
       }
-      v.teardown();
+      for (size_t k = 0; k < nv; k++)
+        cpu[k].push_back(run_once(variants[k], size, paced_packets, paced_pps).cpu_us);
+    }
+    std::vector<std::pair<Result, Result>> med; // (max, paced)
+    for (size_t k = 0; k < nv; k++) {
       Result m, p;
-      m.pps = median(pps);
-      m.loss = median(loss);
-      m.cpu_sent_us = median(cpu_max);
-      p.cpu_us = median(cpu);
+      m.pps = median(pps[k]);
+      m.loss = median(loss[k]);
+      m.cpu_sent_us = median(cpu_max[k]);
+      p.cpu_us = median(cpu[k]);
       med.push_back({m, p});
     }
     for (size_t i = 0; i < variants.size(); i++) {
@@ -293,5 +298,7 @@ int main(int argc, char **argv) {
     }
     fflush(stdout);
   }
+  for (auto &v : variants)
+    v.teardown();
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <memory>
+#include <optional>
 
 namespace gstrtc::ice {
 
@@ -38,12 +39,13 @@ std::string ServerUri::to_string() const {
   return s;
 }
 
-Result<ServerUri> parse_server_uri(std::string_view uri) {
-  ServerUri out;
-  auto colon = uri.find(':');
-  if (colon == std::string_view::npos)
-    return uri_error(uri, "no scheme (expected stun:, stuns:, turn: or turns:)");
-  std::string scheme(uri.substr(0, colon));
+namespace {
+
+// Each step fills part of `out` and returns an explanation when the URI is wrong.
+using Why = std::optional<std::string>;
+
+Why parse_scheme(std::string_view scheme_in, ServerUri &out) {
+  std::string scheme(scheme_in);
   for (auto &ch : scheme)
     ch = g_ascii_tolower(ch);
   if (scheme == "stun")
@@ -55,93 +57,114 @@ Result<ServerUri> parse_server_uri(std::string_view uri) {
   else if (scheme == "turns")
     out.scheme = ServerScheme::Turns;
   else
-    return uri_error(uri, "unknown scheme '" + scheme + "'");
+    return "unknown scheme '" + scheme + "'";
   bool secure = out.scheme == ServerScheme::Stuns || out.scheme == ServerScheme::Turns;
-  out.port = secure ? 5349 : 3478;
+  out.port = secure ? 5349 : 3478; // RFC 7064 §3.2, RFC 7065 §3.2
   if (out.scheme == ServerScheme::Turns)
     out.transport = ServerTransport::Tcp;
+  return {};
+}
+
+// userinfo (webrtcbin's form); the last '@' ends it.
+Why parse_userinfo(std::string_view userinfo, ServerUri &out) {
+  if (!out.is_turn())
+    return "credentials are only allowed for turn: and turns:";
+  auto sep = userinfo.find(':');
+  if (sep == std::string_view::npos)
+    return "credentials need the form user:password";
+  bool ok1, ok2;
+  out.username = unescape(userinfo.substr(0, sep), ok1);
+  out.password = unescape(userinfo.substr(sep + 1), ok2);
+  if (!ok1 || !ok2 || out.username.empty())
+    return "malformed user name or password";
+  return {};
+}
+
+Why parse_hostport(std::string_view hostport, ServerUri &out) {
+  std::optional<std::string_view> port_str;
+  bool bracketed = hostport.starts_with("[");
+  if (bracketed) {
+    auto close = hostport.find(']');
+    if (close == std::string_view::npos)
+      return "unterminated '[' in IPv6 host";
+    out.host = hostport.substr(1, close - 1);
+    std::string_view after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after[0] != ':')
+        return "unexpected text after IPv6 host";
+      port_str = after.substr(1);
+    }
+    if (!g_hostname_is_ip_address(out.host.c_str()))
+      return "'" + out.host + "' is not an IPv6 address";
+  } else {
+    if (auto pc = hostport.rfind(':'); pc != std::string_view::npos) {
+      port_str = hostport.substr(pc + 1);
+      hostport = hostport.substr(0, pc);
+    }
+    out.host = hostport;
+  }
+  if (out.host.empty())
+    return "no host";
+  // IPv6 literals come in brackets (RFC 3986 §3.2.2), so a bare host never has ':'.
+  for (char ch : out.host)
+    if (!(g_ascii_isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || (bracketed && ch == ':')))
+      return std::string("invalid character '") + ch + "' in host";
+  if (port_str) {
+    unsigned p = 0;
+    auto [ptr, ec] = std::from_chars(port_str->data(), port_str->data() + port_str->size(), p);
+    if (port_str->empty() || ec != std::errc() || ptr != port_str->data() + port_str->size() ||
+        p == 0 || p > 65535)
+      return "invalid port '" + std::string(*port_str) + "'";
+    out.port = static_cast<uint16_t>(p);
+  }
+  return {};
+}
+
+// RFC 7065 §3.1: the only parameter is transport=udp|tcp.
+Why parse_query(std::string_view query, ServerUri &out) {
+  if (!out.is_turn())
+    return "query parameters are only allowed for turn: and turns:";
+  if (query == "transport=udp") {
+    if (out.scheme == ServerScheme::Turns)
+      return "turns: runs over TLS/TCP, transport=udp is not possible";
+    out.transport = ServerTransport::Udp;
+  } else if (query == "transport=tcp") {
+    out.transport = ServerTransport::Tcp;
+  } else {
+    return "unknown parameter '" + std::string(query) +
+           "' (expected transport=udp or transport=tcp)";
+  }
+  return {};
+}
+
+} // namespace
+
+Result<ServerUri> parse_server_uri(std::string_view uri) {
+  ServerUri out;
+  auto colon = uri.find(':');
+  if (colon == std::string_view::npos)
+    return uri_error(uri, "no scheme (expected stun:, stuns:, turn: or turns:)");
+  if (Why why = parse_scheme(uri.substr(0, colon), out))
+    return uri_error(uri, *why);
 
   std::string_view rest = uri.substr(colon + 1);
   if (rest.starts_with("//"))
     rest.remove_prefix(2);
-
   std::string_view query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {
     query = rest.substr(q + 1);
     rest = rest.substr(0, q);
   }
-  // userinfo (webrtcbin form); the last '@' ends it so passwords may contain '@' escaped or not.
   if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-    if (!out.is_turn())
-      return uri_error(uri, "credentials are only allowed for turn: and turns:");
-    std::string_view userinfo = rest.substr(0, at);
+    if (Why why = parse_userinfo(rest.substr(0, at), out))
+      return uri_error(uri, *why);
     rest = rest.substr(at + 1);
-    auto sep = userinfo.find(':');
-    if (sep == std::string_view::npos)
-      return uri_error(uri, "credentials need the form user:password");
-    bool ok1, ok2;
-    out.username = unescape(userinfo.substr(0, sep), ok1);
-    out.password = unescape(userinfo.substr(sep + 1), ok2);
-    if (!ok1 || !ok2 || out.username.empty())
-      return uri_error(uri, "malformed user name or password");
   }
-
-  std::string_view hostport = rest;
-  std::string_view port_str;
-  bool has_port = false;
-  if (hostport.starts_with("[")) {
-    auto close = hostport.find(']');
-    if (close == std::string_view::npos)
-      return uri_error(uri, "unterminated '[' in IPv6 host");
-    out.host = hostport.substr(1, close - 1);
-    std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':')
-        return uri_error(uri, "unexpected text after IPv6 host");
-      port_str = after.substr(1);
-      has_port = true;
-    }
-    if (!g_hostname_is_ip_address(out.host.c_str()))
-      return uri_error(uri, "'" + out.host + "' is not an IPv6 address");
-  } else {
-    auto pc = hostport.rfind(':');
-    if (pc != std::string_view::npos) {
-      port_str = hostport.substr(pc + 1);
-      hostport = hostport.substr(0, pc);
-      has_port = true;
-    }
-    out.host = hostport;
-  }
-  if (out.host.empty())
-    return uri_error(uri, "no host");
-  // IPv6 literals come in brackets (RFC 3986 §3.2.2), so a bare host never has ':'.
-  bool bracketed = rest.starts_with("[");
-  for (char ch : out.host)
-    if (!(g_ascii_isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || (bracketed && ch == ':')))
-      return uri_error(uri, std::string("invalid character '") + ch + "' in host");
-  if (has_port) {
-    unsigned p = 0;
-    auto [ptr, ec] = std::from_chars(port_str.data(), port_str.data() + port_str.size(), p);
-    if (port_str.empty() || ec != std::errc() || ptr != port_str.data() + port_str.size() ||
-        p == 0 || p > 65535)
-      return uri_error(uri, "invalid port '" + std::string(port_str) + "'");
-    out.port = static_cast<uint16_t>(p);
-  }
-
-  if (!query.empty()) {
-    if (!out.is_turn())
-      return uri_error(uri, "query parameters are only allowed for turn: and turns:");
-    if (query == "transport=udp") {
-      if (out.scheme == ServerScheme::Turns)
-        return uri_error(uri, "turns: runs over TLS/TCP, transport=udp is not possible");
-      out.transport = ServerTransport::Udp;
-    } else if (query == "transport=tcp") {
-      out.transport = ServerTransport::Tcp;
-    } else {
-      return uri_error(uri, "unknown parameter '" + std::string(query) +
-                                "' (expected transport=udp or transport=tcp)");
-    }
-  }
+  if (Why why = parse_hostport(rest, out))
+    return uri_error(uri, *why);
+  if (!query.empty())
+    if (Why why = parse_query(query, out))
+      return uri_error(uri, *why);
   if (out.is_turn() && out.username.empty())
     return uri_error(uri, "TURN needs credentials (turn://user:password@host:port)");
   return out;
