@@ -48,8 +48,6 @@ struct _GstRtcIceSink {
   GstRtcIceSinkPrivate *priv;
 };
 
-enum { PROP_0, PROP_TRANSPORT, PROP_TRANSPORT_NAME };
-
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
@@ -161,32 +159,14 @@ static gboolean gst_rtc_ice_sink_stop(GstBaseSink *bsink) {
 
 static void gst_rtc_ice_sink_set_property(GObject *object, guint prop_id, const GValue *value,
                                           GParamSpec *pspec) {
-  auto *self = GST_RTC_ICE_SINK(object);
-  switch (prop_id) {
-  case PROP_TRANSPORT:
-    self->priv->binding.set_transport((GstRtcICETransport *)g_value_get_object(value));
-    break;
-  case PROP_TRANSPORT_NAME:
-    self->priv->binding.set_name(g_value_get_string(value));
-    break;
-  default:
+  if (!GST_RTC_ICE_SINK(object)->priv->binding.set_property(prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-  }
 }
 
 static void gst_rtc_ice_sink_get_property(GObject *object, guint prop_id, GValue *value,
                                           GParamSpec *pspec) {
-  auto *self = GST_RTC_ICE_SINK(object);
-  switch (prop_id) {
-  case PROP_TRANSPORT:
-    g_value_take_object(value, self->priv->binding.dup_transport());
-    break;
-  case PROP_TRANSPORT_NAME:
-    g_value_set_string(value, self->priv->binding.name().c_str());
-    break;
-  default:
+  if (!GST_RTC_ICE_SINK(object)->priv->binding.get_property(prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-  }
 }
 
 static void gst_rtc_ice_sink_init(GstRtcIceSink *self) {
@@ -210,7 +190,7 @@ static void gst_rtc_ice_sink_class_init(GstRtcIceSinkClass *klass) {
   gobject_class->set_property = gst_rtc_ice_sink_set_property;
   gobject_class->get_property = gst_rtc_ice_sink_get_property;
   gobject_class->finalize = gst_rtc_ice_sink_finalize;
-  gstrtc::TransportBinding::install_properties(gobject_class, PROP_TRANSPORT, PROP_TRANSPORT_NAME);
+  gstrtc::TransportBinding::install_properties(gobject_class);
 
   bsink_class->start = gst_rtc_ice_sink_start;
   bsink_class->stop = gst_rtc_ice_sink_stop;

@@ -67,7 +67,7 @@ struct _GstRtcIceSrc {
   GstRtcIceSrcPrivate *priv;
 };
 
-enum { PROP_0, PROP_TRANSPORT, PROP_TRANSPORT_NAME, PROP_MAX_QUEUE, PROP_STATS };
+enum { PROP_MAX_QUEUE = gstrtc::TransportBinding::N_PROPS, PROP_STATS };
 
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -223,13 +223,9 @@ static gboolean gst_rtc_ice_src_unlock_stop(GstBaseSrc *bsrc) {
 static void gst_rtc_ice_src_set_property(GObject *object, guint prop_id, const GValue *value,
                                          GParamSpec *pspec) {
   auto *self = GST_RTC_ICE_SRC(object);
+  if (self->priv->binding.set_property(prop_id, value))
+    return;
   switch (prop_id) {
-  case PROP_TRANSPORT:
-    self->priv->binding.set_transport((GstRtcICETransport *)g_value_get_object(value));
-    break;
-  case PROP_TRANSPORT_NAME:
-    self->priv->binding.set_name(g_value_get_string(value));
-    break;
   case PROP_MAX_QUEUE: {
     std::lock_guard lk(self->priv->qlock);
     self->priv->max_queue = g_value_get_uint(value);
@@ -244,13 +240,9 @@ static void gst_rtc_ice_src_get_property(GObject *object, guint prop_id, GValue 
                                          GParamSpec *pspec) {
   auto *self = GST_RTC_ICE_SRC(object);
   auto *priv = self->priv;
+  if (priv->binding.get_property(prop_id, value))
+    return;
   switch (prop_id) {
-  case PROP_TRANSPORT:
-    g_value_take_object(value, priv->binding.dup_transport());
-    break;
-  case PROP_TRANSPORT_NAME:
-    g_value_set_string(value, priv->binding.name().c_str());
-    break;
   case PROP_MAX_QUEUE: {
     std::lock_guard lk(priv->qlock);
     g_value_set_uint(value, priv->max_queue);
@@ -291,7 +283,7 @@ static void gst_rtc_ice_src_class_init(GstRtcIceSrcClass *klass) {
   gobject_class->set_property = gst_rtc_ice_src_set_property;
   gobject_class->get_property = gst_rtc_ice_src_get_property;
   gobject_class->finalize = gst_rtc_ice_src_finalize;
-  gstrtc::TransportBinding::install_properties(gobject_class, PROP_TRANSPORT, PROP_TRANSPORT_NAME);
+  gstrtc::TransportBinding::install_properties(gobject_class);
   g_object_class_install_property(
       gobject_class, PROP_MAX_QUEUE,
       g_param_spec_uint(

@@ -2,36 +2,43 @@
 
 namespace gstrtc {
 
-void TransportBinding::install_properties(GObjectClass *klass, guint prop_transport,
-                                          guint prop_name) {
+void TransportBinding::install_properties(GObjectClass *klass) {
   const auto flags = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                               GST_PARAM_MUTABLE_READY);
   g_object_class_install_property(
-      klass, prop_transport,
+      klass, PROP_TRANSPORT,
       g_param_spec_object("transport", "Transport",
                           "The ICE transport (shared by an rtcicesrc/rtcicesink pair)",
                           GST_TYPE_RTC_ICE_TRANSPORT, flags));
   g_object_class_install_property(
-      klass, prop_name,
+      klass, PROP_TRANSPORT_NAME,
       g_param_spec_string("transport-name", "Transport name",
                           "Share the transport of this name in the process (for gst-launch); "
                           "ignored when \"transport\" is set",
                           nullptr, flags));
 }
 
-void TransportBinding::set_transport(GstRtcICETransport *t) {
+bool TransportBinding::set_property(guint prop_id, const GValue *value) {
   std::lock_guard lk(lock_);
-  transport_ = Ref<GstRtcICETransport>(t);
+  if (prop_id == PROP_TRANSPORT)
+    transport_ =
+        Ref<GstRtcICETransport>(static_cast<GstRtcICETransport *>(g_value_get_object(value)));
+  else if (prop_id == PROP_TRANSPORT_NAME)
+    name_ = g_value_get_string(value) ? g_value_get_string(value) : "";
+  else
+    return false;
+  return true;
 }
 
-void TransportBinding::set_name(const gchar *name) {
+bool TransportBinding::get_property(guint prop_id, GValue *value) const {
   std::lock_guard lk(lock_);
-  name_ = name ? name : "";
-}
-
-GstRtcICETransport *TransportBinding::dup_transport() const {
-  std::lock_guard lk(lock_);
-  return transport_ ? static_cast<GstRtcICETransport *>(gst_object_ref(transport_.get())) : nullptr;
+  if (prop_id == PROP_TRANSPORT)
+    g_value_set_object(value, transport_.get());
+  else if (prop_id == PROP_TRANSPORT_NAME)
+    g_value_set_string(value, name_.c_str());
+  else
+    return false;
+  return true;
 }
 
 std::string TransportBinding::name() const {

@@ -2,7 +2,7 @@
 // rtcicesink share, and their resolution when the element starts.
 #pragma once
 
-#include "core/gref.hpp"
+#include "rtc-gref.hpp"
 
 #include <gst/rtc/rtc.h>
 
@@ -11,19 +11,14 @@
 
 namespace gstrtc {
 
-template <> struct RefTraits<GstRtcICETransport> {
-  static GstRtcICETransport *ref(GstRtcICETransport *p) {
-    return static_cast<GstRtcICETransport *>(gst_object_ref_sink(p));
-  }
-  static void unref(GstRtcICETransport *p) { gst_object_unref(p); }
-};
-
 class TransportBinding {
 public:
-  static void install_properties(GObjectClass *klass, guint prop_transport, guint prop_name);
-  void set_transport(GstRtcICETransport *t);
-  void set_name(const gchar *name);
-  GstRtcICETransport *dup_transport() const; // (transfer full, nullable)
+  // The element's property ids for "transport" and "transport-name".
+  enum : guint { PROP_TRANSPORT = 1, PROP_TRANSPORT_NAME = 2, N_PROPS = 3 };
+  static void install_properties(GObjectClass *klass);
+  // True if prop_id was one of ours.
+  bool set_property(guint prop_id, const GValue *value);
+  bool get_property(guint prop_id, GValue *value) const;
   std::string name() const;
   // The object if set, else the transport of that name (created if needed); null if neither.
   Ref<GstRtcICETransport> resolve() const;

@@ -2,7 +2,7 @@
 // plus harness helpers that move checked packets through rtcicesink -> rtcicesrc.
 #pragma once
 
-#include "core/gref.hpp"
+#include "rtc-gref.hpp"
 
 #include <gst/check/gstharness.h>
 #include <gst/rtc/rtc.h>
@@ -12,15 +12,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-namespace gstrtc {
-template <> struct RefTraits<GstRtcICETransport> {
-  static GstRtcICETransport *ref(GstRtcICETransport *p) {
-    return static_cast<GstRtcICETransport *>(gst_object_ref_sink(p));
-  }
-  static void unref(GstRtcICETransport *p) { gst_object_unref(p); }
-};
-} // namespace gstrtc
 
 namespace test {
 

@@ -156,6 +156,24 @@ TEST(RtcIceInput, RelayPolicyWithoutTurnServerFailsToGather) {
   gst_object_unref(t);
 }
 
+TEST(RtcIceInput, BadIceAddressIsNamedAndNothingIsGathered) {
+  GstRtcICETransport *t = gst_rtc_ice_transport_new(nullptr);
+  g_object_set(t, "ice-addresses", "127.0.0.1,not-an-ip", nullptr);
+  GError *err = nullptr;
+  EXPECT_FALSE(gst_rtc_ice_transport_gather_candidates(t, &err));
+  ASSERT_NE(err, nullptr);
+  EXPECT_EQ(err->code, GST_RTC_ERROR_TYPE_ERROR);
+  EXPECT_NE(strstr(err->message, "'not-an-ip'"), nullptr) << err->message;
+  g_error_free(err);
+  GstRtcICEGatheringState gs;
+  g_object_get(t, "gathering-state", &gs, nullptr);
+  EXPECT_EQ(gs, GST_RTC_ICE_GATHERING_STATE_NEW);
+  // Corrected, the same transport gathers.
+  g_object_set(t, "ice-addresses", "127.0.0.1", nullptr);
+  EXPECT_TRUE(gst_rtc_ice_transport_gather_candidates(t, nullptr));
+  gst_object_unref(t);
+}
+
 TEST(RtcIceInput, ElementWithoutTransportFailsWithMessage) {
   GstElement *pipe = gst_parse_launch("fakesrc num-buffers=1 ! rtcicesink", nullptr);
   ASSERT_NE(pipe, nullptr);

@@ -161,8 +161,8 @@ void Agent::apply_gather_config(const AgentConfig &cfg) {
                nullptr);
   for (const auto &a : cfg.addresses) {
     NiceAddress addr;
-    if (nice_address_set_from_string(&addr, a.c_str()))
-      nice_agent_add_local_address(nice_, &addr);
+    nice_address_set_from_string(&addr, a.c_str()); // checked in gather()
+    nice_agent_add_local_address(nice_, &addr);
   }
   if (cfg.min_port || cfg.max_port)
     nice_agent_set_port_range(nice_, stream_id_, 1, cfg.min_port, cfg.max_port);
@@ -177,7 +177,12 @@ Status Agent::gather() {
     if (gathering_ != GatheringState::New)
       return invalid_state("candidates were already gathered; use restart for new ones");
   }
-  // Resolve everything first so a bad server leaves the agent untouched.
+  // Check and resolve everything first, so bad input leaves the agent untouched.
+  for (const auto &a : cfg.addresses) {
+    NiceAddress addr;
+    if (!nice_address_set_from_string(&addr, a.c_str()))
+      return type_error("invalid ice-addresses entry '" + a + "': not an IP address");
+  }
   std::optional<std::string> stun_ip;
   std::vector<std::pair<const ServerUri *, std::string>> turns;
   if (cfg.stun && !cfg.relay_only) {

@@ -1,0 +1,17 @@
+// Ref<T> traits for libgstrtc's own GstObject types (internal, not installed).
+#pragma once
+
+#include "core/gref.hpp"
+
+#include <gst/rtc/rtcicetransport.h>
+
+namespace gstrtc {
+
+template <> struct RefTraits<GstRtcICETransport> {
+  static GstRtcICETransport *ref(GstRtcICETransport *p) {
+    return static_cast<GstRtcICETransport *>(gst_object_ref_sink(p));
+  }
+  static void unref(GstRtcICETransport *p) { gst_object_unref(p); }
+};
+
+} // namespace gstrtc
