@@ -367,6 +367,7 @@ static void gst_rtc_ice_transport_class_init(GstRtcICETransportClass *klass) {
 
   /**
    * GstRtcICETransport::on-local-candidate:
+   * @transport: the transport
    * @candidate: "candidate:..." as in SDP (RFC 8839 §5.1), without "a="
    */
   signals[SIGNAL_LOCAL_CANDIDATE] =
@@ -374,6 +375,7 @@ static void gst_rtc_ice_transport_class_init(GstRtcICETransportClass *klass) {
                    NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * GstRtcICETransport::on-gathering-done:
+   * @transport: the transport
    *
    * Gathering ended: signal end-of-candidates to the peer.
    */
@@ -382,6 +384,7 @@ static void gst_rtc_ice_transport_class_init(GstRtcICETransportClass *klass) {
                    NULL, G_TYPE_NONE, 0);
   /**
    * GstRtcICETransport::on-selected-candidate-pair-change:
+   * @transport: the transport
    *
    * The selected pair changed (W3C selectedcandidatepairchange); read "selected-pair".
    */
