@@ -12,6 +12,7 @@
  * that caused them, with no lock held.
  */
 #include "rtcicetransport-private.hpp"
+#include "rtcerror-private.hpp"
 
 #include <gst/rtc/rtc-enumtypes.h>
 #include <gst/rtc/rtcerror.h>
@@ -70,26 +71,11 @@ static guint signals[N_SIGNALS];
 
 namespace {
 
-GstRtcError to_gst_error(ErrorCode c) {
-  switch (c) {
-  case ErrorCode::TypeError:
-    return GST_RTC_ERROR_TYPE_ERROR;
-  case ErrorCode::InvalidState:
-    return GST_RTC_ERROR_INVALID_STATE;
-  case ErrorCode::OperationError:
-    return GST_RTC_ERROR_OPERATION_ERROR;
-  case ErrorCode::InternalFailure:
-    break;
-  }
-  return GST_RTC_ERROR_INTERNAL_FAILURE;
-}
-
 gboolean report(GstRtcICETransport *self, const gstrtc::Status &s, GError **error) {
   if (s)
     return TRUE;
   GST_WARNING_OBJECT(self, "%s", s.error().message.c_str());
-  g_set_error_literal(error, GST_RTC_ERROR, to_gst_error(s.error().code),
-                      s.error().message.c_str());
+  gstrtc::set_gerror(s.error(), error);
   return FALSE;
 }
 

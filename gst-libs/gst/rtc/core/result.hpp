@@ -14,6 +14,8 @@ enum class ErrorCode {
   InvalidState,   // call not allowed in the current state
   OperationError, // the operation failed for another reason
   InternalFailure,
+  FingerprintFailure, // the peer certificate does not match the signalled fingerprint
+  DtlsFailure,        // the DTLS handshake or a record failed
 };
 
 struct Error {
