@@ -37,7 +37,7 @@ constexpr guint kMaxMemories = 4;
 } // namespace
 
 struct GstRtcIceSinkPrivate {
-  gstrtc::TransportBinding binding;
+  gstrtc::TransportBinding<GstRtcICETransport> binding;
   // Streaming-thread state, set in start() and cleared in stop().
   gstrtc::Ref<GstRtcICETransport> active;
   gstrtc::ice::Agent *agent = nullptr;
@@ -190,7 +190,7 @@ static void gst_rtc_ice_sink_class_init(GstRtcIceSinkClass *klass) {
   gobject_class->set_property = gst_rtc_ice_sink_set_property;
   gobject_class->get_property = gst_rtc_ice_sink_get_property;
   gobject_class->finalize = gst_rtc_ice_sink_finalize;
-  gstrtc::TransportBinding::install_properties(gobject_class);
+  gstrtc::TransportBinding<GstRtcICETransport>::install_properties(gobject_class);
 
   bsink_class->start = gst_rtc_ice_sink_start;
   bsink_class->stop = gst_rtc_ice_sink_stop;

@@ -38,7 +38,7 @@ constexpr guint kDefaultMaxQueue = 4096;
 struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
   void on_packet(const guint8 *data, gsize size) noexcept override;
 
-  gstrtc::TransportBinding binding;
+  gstrtc::TransportBinding<GstRtcICETransport> binding;
 
   // Set in start(), cleared in stop() (after the receiver is detached).
   gstrtc::Ref<GstRtcICETransport> active;
@@ -67,7 +67,7 @@ struct _GstRtcIceSrc {
   GstRtcIceSrcPrivate *priv;
 };
 
-enum { PROP_MAX_QUEUE = gstrtc::TransportBinding::N_PROPS, PROP_STATS };
+enum { PROP_MAX_QUEUE = gstrtc::TransportBinding<GstRtcICETransport>::N_PROPS, PROP_STATS };
 
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -283,7 +283,7 @@ static void gst_rtc_ice_src_class_init(GstRtcIceSrcClass *klass) {
   gobject_class->set_property = gst_rtc_ice_src_set_property;
   gobject_class->get_property = gst_rtc_ice_src_get_property;
   gobject_class->finalize = gst_rtc_ice_src_finalize;
-  gstrtc::TransportBinding::install_properties(gobject_class);
+  gstrtc::TransportBinding<GstRtcICETransport>::install_properties(gobject_class);
   g_object_class_install_property(
       gobject_class, PROP_MAX_QUEUE,
       g_param_spec_uint(

@@ -8,6 +8,8 @@ static gboolean plugin_init(GstPlugin *plugin) {
   gboolean ret = FALSE;
   ret |= GST_ELEMENT_REGISTER(rtcicesrc, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcicesink, plugin);
+  ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpenc, plugin);
+  ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpdec, plugin);
   return ret;
 }
 

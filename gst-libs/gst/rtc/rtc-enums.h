@@ -62,6 +62,34 @@ typedef enum {
 } GstRtcICETransportPolicy;
 
 /**
+ * GstRtcDTLSTransportState:
+ * @GST_RTC_DTLS_TRANSPORT_STATE_NEW: new
+ * @GST_RTC_DTLS_TRANSPORT_STATE_CLOSED: closed
+ * @GST_RTC_DTLS_TRANSPORT_STATE_FAILED: failed
+ * @GST_RTC_DTLS_TRANSPORT_STATE_CONNECTING: connecting
+ * @GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED: connected
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcdtlstransportstate
+ */
+typedef enum {
+  GST_RTC_DTLS_TRANSPORT_STATE_NEW,
+  GST_RTC_DTLS_TRANSPORT_STATE_CLOSED,
+  GST_RTC_DTLS_TRANSPORT_STATE_FAILED,
+  GST_RTC_DTLS_TRANSPORT_STATE_CONNECTING,
+  GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED,
+} GstRtcDTLSTransportState;
+
+/**
+ * GstRtcKeyType:
+ * @GST_RTC_KEY_TYPE_ECDSA_P256: ECDSA with the P-256 curve (fast to generate; the default)
+ * @GST_RTC_KEY_TYPE_RSA_2048: RSA, 2048 bits
+ */
+typedef enum {
+  GST_RTC_KEY_TYPE_ECDSA_P256,
+  GST_RTC_KEY_TYPE_RSA_2048,
+} GstRtcKeyType;
+
+/**
  * GstRtcError:
  * @GST_RTC_ERROR_DATA_CHANNEL_FAILURE: data-channel-failure
  * @GST_RTC_ERROR_DTLS_FAILURE: dtls-failure

@@ -6,3 +6,5 @@
 #include <gst/rtc/rtc-enumtypes.h>
 #include <gst/rtc/rtcerror.h>
 #include <gst/rtc/rtcicetransport.h>
+#include <gst/rtc/rtccertificate.h>
+#include <gst/rtc/rtcdtlstransport.h>

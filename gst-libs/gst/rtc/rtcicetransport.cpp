@@ -13,6 +13,7 @@
  */
 #include "rtcicetransport-private.hpp"
 #include "rtcerror-private.hpp"
+#include "core/named.hpp"
 
 #include <gst/rtc/rtc-enumtypes.h>
 #include <gst/rtc/rtcerror.h>
@@ -110,8 +111,7 @@ GstStructure *pair_structure(const gstrtc::ice::SelectedPair &p) {
       G_TYPE_STRING, to_string(p.local.protocol), NULL);
 }
 
-std::mutex registry_lock; // protects registry
-std::map<std::string, std::unique_ptr<GWeakRef, void (*)(GWeakRef *)>> registry;
+gstrtc::NamedRegistry registry;
 
 } // namespace
 
@@ -402,26 +402,8 @@ GstRtcICETransport *gst_rtc_ice_transport_new(const gchar *name) {
  */
 GstRtcICETransport *gst_rtc_ice_transport_get_named(const gchar *name) {
   g_return_val_if_fail(name != NULL, NULL);
-  std::lock_guard lk(registry_lock);
-  for (auto it = registry.begin(); it != registry.end();) {
-    GObject *o = (GObject *)g_weak_ref_get(it->second.get());
-    if (o) {
-      if (it->first == name)
-        return GST_RTC_ICE_TRANSPORT(o);
-      g_object_unref(o);
-      ++it;
-    } else {
-      it = registry.erase(it);
-    }
-  }
-  GstRtcICETransport *t = gst_rtc_ice_transport_new(name);
-  std::unique_ptr<GWeakRef, void (*)(GWeakRef *)> ref(g_new0(GWeakRef, 1), [](GWeakRef *w) {
-    g_weak_ref_clear(w);
-    g_free(w);
-  });
-  g_weak_ref_init(ref.get(), t);
-  registry.emplace(name, std::move(ref));
-  return t;
+  return GST_RTC_ICE_TRANSPORT(
+      registry.get_or_create(name, [name] { return gst_rtc_ice_transport_new(name); }));
 }
 
 /**

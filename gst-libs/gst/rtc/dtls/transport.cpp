@@ -1,0 +1,225 @@
+#include "dtls/transport.hpp"
+
+namespace gstrtc::dtls {
+
+DtlsSrtpTransport::DtlsSrtpTransport(Events ev) : ev_(std::move(ev)) {}
+DtlsSrtpTransport::~DtlsSrtpTransport() = default;
+
+TransportConfig DtlsSrtpTransport::config() const {
+  std::lock_guard lk(lock_);
+  return cfg_;
+}
+
+Status DtlsSrtpTransport::set_config(const TransportConfig &cfg) {
+  std::unique_lock lk(lock_);
+  if (session_) {
+    bool same = cfg.client == cfg_.client && cfg.certificate == cfg_.certificate &&
+                cfg.profiles == cfg_.profiles && cfg.mtu == cfg_.mtu;
+    if (!same)
+      return invalid_state("role, certificate, profiles and MTU are fixed once DTLS started");
+    cfg_.remote_fingerprints = cfg.remote_fingerprints;
+    session_->set_remote_fingerprints(cfg.remote_fingerprints);
+    bool changed = std::exchange(state_dirty_, false);
+    lk.unlock();
+    flush_out();
+    if (changed && ev_.state_changed)
+      ev_.state_changed();
+    flush_app(); // records held until the fingerprint was known
+    return Ok{};
+  }
+  cfg_ = cfg;
+  return Ok{};
+}
+
+void DtlsSrtpTransport::make_session() {
+  SessionConfig sc;
+  sc.role = cfg_.client ? Role::Client : Role::Server;
+  sc.certificate = cfg_.certificate;
+  sc.remote_fingerprints = cfg_.remote_fingerprints;
+  sc.profiles = cfg_.profiles;
+  sc.mtu = cfg_.mtu;
+  SessionEvents se;
+  se.send = [this](std::span<const uint8_t> d) { out_.emplace_back(d.begin(), d.end()); };
+  se.app_data = [this](std::span<const uint8_t> d) { app_.emplace_back(d.begin(), d.end()); };
+  se.state_changed = [this](State s) { on_state(s); };
+  session_ = std::make_unique<Session>(sc, se);
+}
+
+void DtlsSrtpTransport::on_state(State s) {
+  state_dirty_ = true;
+  if (s != State::Connected || !session_->srtp_keys())
+    return;
+  const SrtpKeys &k = *session_->srtp_keys();
+  auto out = srtp::Context::create(k.profile, k.local, srtp::Direction::Outbound);
+  auto in = srtp::Context::create(k.profile, k.remote, srtp::Direction::Inbound);
+  if (out && in) {
+    outbound_ = std::move(*out);
+    inbound_ = std::move(*in);
+  }
+}
+
+Status DtlsSrtpTransport::start(int64_t now_us) {
+  Status s = Ok{};
+  bool changed;
+  {
+    std::lock_guard lk(lock_);
+    if (session_)
+      return Ok{};
+    if (!cfg_.certificate) {
+      auto c = Certificate::generate();
+      if (!c)
+        return c.error();
+      cfg_.certificate = *c;
+    }
+    make_session();
+    s = session_->start(now_us);
+    changed = std::exchange(state_dirty_, false);
+  }
+  flush_out();
+  if (changed && ev_.state_changed)
+    ev_.state_changed();
+  return s;
+}
+
+bool DtlsSrtpTransport::started() const {
+  std::lock_guard lk(lock_);
+  return session_ != nullptr;
+}
+
+void DtlsSrtpTransport::handle_dtls(std::span<const uint8_t> d, int64_t now_us) {
+  bool changed;
+  {
+    std::lock_guard lk(lock_);
+    if (!session_)
+      return;
+    session_->handle_datagram(d, now_us);
+    changed = std::exchange(state_dirty_, false);
+  }
+  flush_out();
+  if (changed && ev_.state_changed)
+    ev_.state_changed();
+  flush_app();
+}
+
+void DtlsSrtpTransport::flush_app() {
+  std::vector<std::vector<uint8_t>> app;
+  {
+    std::lock_guard lk(lock_);
+    app.swap(app_);
+  }
+  if (ev_.app_data)
+    for (const auto &d : app)
+      ev_.app_data(d);
+}
+
+void DtlsSrtpTransport::handle_timeout(int64_t now_us) {
+  bool changed;
+  {
+    std::lock_guard lk(lock_);
+    if (!session_)
+      return;
+    session_->handle_timeout(now_us);
+    changed = std::exchange(state_dirty_, false);
+  }
+  flush_out();
+  if (changed && ev_.state_changed)
+    ev_.state_changed();
+}
+
+int64_t DtlsSrtpTransport::next_timeout() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->next_timeout() : -1;
+}
+
+Status DtlsSrtpTransport::send_app_data(std::span<const uint8_t> d) {
+  Status s = Ok{};
+  {
+    std::lock_guard lk(lock_);
+    if (!session_)
+      return invalid_state("DTLS has not started");
+    s = session_->send_app_data(d);
+  }
+  flush_out();
+  return s;
+}
+
+void DtlsSrtpTransport::close() {
+  bool changed = false;
+  {
+    std::lock_guard lk(lock_);
+    if (session_) {
+      session_->close();
+      changed = std::exchange(state_dirty_, false);
+    }
+  }
+  flush_out();
+  if (changed && ev_.state_changed)
+    ev_.state_changed();
+}
+
+void DtlsSrtpTransport::flush_out() {
+  std::vector<std::vector<uint8_t>> out;
+  {
+    std::lock_guard lk(lock_);
+    out.swap(out_);
+  }
+  if (out.empty())
+    return;
+  std::lock_guard lk(out_lock_);
+  if (!sink_)
+    return; // no network yet: the handshake retransmits
+  for (const auto &d : out)
+    sink_->send_datagram(d);
+}
+
+void DtlsSrtpTransport::set_network_sink(NetworkSink *sink) {
+  std::lock_guard lk(out_lock_);
+  sink_ = sink;
+}
+
+State DtlsSrtpTransport::state() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->state() : State::New;
+}
+
+std::optional<Error> DtlsSrtpTransport::error() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->error() : std::nullopt;
+}
+
+std::string DtlsSrtpTransport::profile_name() const {
+  std::lock_guard lk(lock_);
+  return session_ && session_->srtp_keys() ? openssl_name(session_->srtp_keys()->profile) : "";
+}
+
+std::string DtlsSrtpTransport::cipher() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->cipher() : "";
+}
+
+std::string DtlsSrtpTransport::peer_certificate_pem() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->peer_certificate_pem() : "";
+}
+
+uint64_t DtlsSrtpTransport::dtls_rejected() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->counters().datagrams_rejected : 0;
+}
+
+uint64_t DtlsSrtpTransport::retransmissions() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->counters().retransmissions : 0;
+}
+
+std::shared_ptr<srtp::Context> DtlsSrtpTransport::outbound() const {
+  std::lock_guard lk(lock_);
+  return outbound_;
+}
+
+std::shared_ptr<srtp::Context> DtlsSrtpTransport::inbound() const {
+  std::lock_guard lk(lock_);
+  return inbound_;
+}
+
+} // namespace gstrtc::dtls

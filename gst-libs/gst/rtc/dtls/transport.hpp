@@ -1,0 +1,100 @@
+// DtlsSrtpTransport: the state one rtcdtlssrtpenc/rtcdtlssrtpdec pair shares — the DTLS
+// session, the SRTP contexts keyed from it, and counters. The decoder feeds it DTLS datagrams;
+// the encoder registers the network output the session writes to and runs its timer.
+//
+// Lock order: lock_ (session, config) -> nothing; datagrams the session produces are collected
+// under lock_ and handed to the NetworkSink after it is released (out_lock_ only guards the
+// sink pointer, so unregistering waits for a send in progress).
+#pragma once
+
+#include "core/export.hpp"
+#include "dtls/session.hpp"
+#include "srtp/context.hpp"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace gstrtc::dtls {
+
+class GSTRTC_INTERNAL NetworkSink {
+public:
+  virtual ~NetworkSink() = default;
+  virtual void send_datagram(std::span<const uint8_t> d) noexcept = 0;
+};
+
+struct TransportCounters {
+  std::atomic<uint64_t> srtp_replayed{0}, srtp_auth_failed{0}, srtp_malformed{0};
+  std::atomic<uint64_t> rtp_dropped_no_keys{0}, unknown_dropped{0}, stun_dropped{0};
+  std::atomic<uint64_t> rtp_protected{0}, rtp_unprotected{0}, rtcp_protected{0},
+      rtcp_unprotected{0};
+};
+
+struct TransportConfig {
+  std::shared_ptr<const Certificate> certificate;
+  bool client = false;
+  std::vector<Fingerprint> remote_fingerprints;
+  std::vector<SrtpProfile> profiles = kDefaultProfiles;
+  size_t mtu = 1200;
+};
+
+class GSTRTC_INTERNAL DtlsSrtpTransport {
+public:
+  struct Events {
+    std::function<void()> state_changed;                    // no lock held
+    std::function<void(std::span<const uint8_t>)> app_data; // no lock held, decoder's thread
+  };
+  explicit DtlsSrtpTransport(Events ev);
+  ~DtlsSrtpTransport();
+
+  TransportConfig config() const;
+  // Before start(), except remote fingerprints which may arrive at any time.
+  Status set_config(const TransportConfig &cfg);
+
+  Status start(int64_t now_us); // no-op if started
+  bool started() const;
+  void handle_dtls(std::span<const uint8_t> d, int64_t now_us);
+  void handle_timeout(int64_t now_us);
+  int64_t next_timeout() const;
+  Status send_app_data(std::span<const uint8_t> d);
+  void close();
+
+  State state() const;
+  std::optional<Error> error() const;
+  std::string profile_name() const;
+  std::string cipher() const;
+  std::string peer_certificate_pem() const;
+  uint64_t dtls_rejected() const;
+  uint64_t retransmissions() const;
+
+  // Null until the handshake produced keys. Outbound is used by one thread (the encoder's),
+  // inbound by one (the decoder's).
+  std::shared_ptr<srtp::Context> outbound() const;
+  std::shared_ptr<srtp::Context> inbound() const;
+
+  void set_network_sink(NetworkSink *sink);
+  TransportCounters &counters() { return counters_; }
+
+private:
+  void flush_out();       // sends what the session produced; call without lock_
+  void flush_app();       // delivers decrypted application data; call without lock_
+  void on_state(State s); // session event, lock_ held
+  void make_session();    // lock_ held
+
+  Events ev_;
+  mutable std::mutex lock_;
+  TransportConfig cfg_;
+  std::unique_ptr<Session> session_;
+  std::vector<std::vector<uint8_t>> out_; // produced under lock_, sent after
+  std::vector<std::vector<uint8_t>> app_; // decrypted under lock_, delivered after
+  bool state_dirty_ = false;
+  std::shared_ptr<srtp::Context> outbound_, inbound_;
+
+  // Protects sink_. Recursive: wired back to back, sending can come back into this transport.
+  std::recursive_mutex out_lock_;
+  NetworkSink *sink_ = nullptr;
+  TransportCounters counters_;
+};
+
+} // namespace gstrtc::dtls
