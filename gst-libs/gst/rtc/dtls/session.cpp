@@ -227,7 +227,15 @@ void Session::drive(int64_t now_us) {
           error_.reset();
           fail(err.code, err.message);
         } else {
-          fail(ErrorCode::DtlsFailure, "DTLS handshake failed: " + ossl::errors());
+          std::string why = ossl::errors();
+          // The peer refused our certificate: most likely it holds a wrong fingerprint for us.
+          bool refused = why.find("alert unknown ca") != std::string::npos ||
+                         why.find("alert bad certificate") != std::string::npos;
+          fail(ErrorCode::DtlsFailure,
+               refused ? "DTLS handshake failed: the peer rejected our certificate (does its "
+                         "signalled fingerprint for us match?): " +
+                             why
+                       : "DTLS handshake failed: " + why);
         }
         return;
       }
