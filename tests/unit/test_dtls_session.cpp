@@ -301,3 +301,25 @@ TEST(DtlsSession, HandshakeGivesUpWhenThePeerNeverAnswers) {
   EXPECT_EQ(p.c.s->state(), State::Failed);
   EXPECT_NE(p.c.s->error()->message.find("timed out"), std::string::npos);
 }
+
+TEST(DtlsSession, NoCommonSrtpProfileFails) {
+  Pair p({SrtpProfile::AesCm128HmacSha1_32}, {SrtpProfile::AeadAes256Gcm});
+  p.start();
+  p.pump();
+  EXPECT_EQ(p.v.s->state(), State::Failed);
+  ASSERT_TRUE(p.v.s->error());
+  EXPECT_NE(p.v.s->error()->message.find("no SRTP protection profile in common"), std::string::npos)
+      << p.v.s->error()->message;
+  EXPECT_NE(p.c.s->state(), State::Connected);
+}
+
+TEST(DtlsSession, DataOnlyWithoutSrtp) {
+  Pair p({}, {});
+  p.start();
+  p.pump();
+  EXPECT_EQ(p.c.s->state(), State::Connected);
+  EXPECT_FALSE(p.c.s->srtp_keys());
+  ASSERT_TRUE(p.c.s->send_app_data(std::vector<uint8_t>{1, 2}));
+  p.pump();
+  EXPECT_EQ(p.v.app.size(), 1u);
+}

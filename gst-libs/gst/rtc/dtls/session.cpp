@@ -190,7 +190,18 @@ void Session::on_handshake_done() {
   handshake_done_ = true;
   if (verify_pending_)
     return; // stays connecting until set_remote_fingerprints
-  if (const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(ssl_.get())) {
+  const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(ssl_.get());
+  if (!p && !cfg_.profiles.empty()) {
+    // Media would have no keys: fail loudly instead of dropping everything (RFC 5764 §4.1.1).
+    std::string offered;
+    for (auto prof : cfg_.profiles)
+      offered += (offered.empty() ? "" : ", ") + std::string(openssl_name(prof));
+    SSL_shutdown(ssl_.get());
+    fail(ErrorCode::DtlsFailure,
+         "no SRTP protection profile in common with the peer (we offered " + offered + ")");
+    return;
+  }
+  if (p) {
     auto profile = static_cast<SrtpProfile>(p->id);
     size_t k = master_key_len(profile), s = master_salt_len(profile);
     std::vector<uint8_t> m(2 * (k + s));

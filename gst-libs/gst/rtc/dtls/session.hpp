@@ -39,6 +39,7 @@ struct SessionConfig {
   Role role = Role::Client;
   std::shared_ptr<const Certificate> certificate;
   std::vector<Fingerprint> remote_fingerprints; // may also come later
+  // Empty: DTLS without SRTP (data channels only). Otherwise a profile must be agreed.
   std::vector<SrtpProfile> profiles = kDefaultProfiles;
   size_t mtu = 1200; // largest datagram we send
   // Handshake retransmission: first timeout, doubled up to the maximum (RFC 6347 §4.2.4.1).

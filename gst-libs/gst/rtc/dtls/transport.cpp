@@ -1,5 +1,7 @@
 #include "dtls/transport.hpp"
 
+#include <glib.h>
+
 namespace gstrtc::dtls {
 
 DtlsSrtpTransport::DtlsSrtpTransport(Events ev) : ev_(std::move(ev)) {}
@@ -55,6 +57,10 @@ void DtlsSrtpTransport::on_state(State s) {
   if (out && in) {
     outbound_ = std::move(*out);
     inbound_ = std::move(*in);
+  } else {
+    // No keys: media stays dropped (never sent in clear); say why once.
+    g_warning("SRTP context creation failed: %s",
+              (!out ? out.error() : in.error()).message.c_str());
   }
 }
 

@@ -10,13 +10,12 @@ namespace gstrtc::srtp {
 
 namespace {
 
-// libsrtp2 needs srtp_init() once per process; it is never shut down (it owns no resources
-// that outlive the process, and other libraries in the process may use it too).
-bool ensure_init() {
+// libsrtp2 needs srtp_init() once per process; it is never shut down. Another library in the
+// process (gst-plugins-bad's srtp plugin) may have called it first, and a second call fails
+// while loading its debug module although libsrtp works: only srtp_create()'s result counts.
+void ensure_init() {
   static std::once_flag once;
-  static bool ok = false;
-  std::call_once(once, [] { ok = srtp_init() == srtp_err_status_ok; });
-  return ok;
+  std::call_once(once, [] { srtp_init(); });
 }
 
 srtp_profile_t to_srtp(dtls::SrtpProfile p) {
@@ -71,8 +70,7 @@ const char *to_string(Reject r) {
 
 Result<std::unique_ptr<Context>>
 Context::create(dtls::SrtpProfile profile, std::span<const uint8_t> key_and_salt, Direction dir) {
-  if (!ensure_init())
-    return Error{ErrorCode::InternalFailure, "libsrtp2 initialisation failed"};
+  ensure_init();
   size_t need = dtls::master_key_len(profile) + dtls::master_salt_len(profile);
   if (key_and_salt.size() != need)
     return type_error("SRTP key material of " + std::to_string(key_and_salt.size()) +
