@@ -6,8 +6,8 @@
  * rtcdtlssrtpdec): protects RTP ("rtp_sink") and RTCP ("rtcp_sink") with the SRTP keys from the
  * DTLS handshake, encrypts application data ("data_sink", one buffer per datagram, for SCTP) as
  * DTLS records, and sends the handshake itself, all on "src" towards the network (rtcicesink).
- * It starts the handshake when it goes to PAUSED and runs its retransmission timer on the
- * element's clock.
+ * It starts the handshake when it goes to PLAYING (or when the application calls
+ * gst_rtc_dtls_transport_start()) and runs the retransmission timer on the element's clock.
  *
  * Nothing is ever sent in clear: RTP and RTCP that arrive before the keys exist are dropped
  * and counted ("rtp-dropped-no-keys" in the transport's stats); media is real-time, and holding
@@ -228,7 +228,8 @@ static gboolean sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
   return gst_pad_event_default(pad, parent, event);
 }
 
-static gboolean start(GstRtcDtlsSrtpEnc *self) {
+// READY->PAUSED: find the transport and become its network output.
+static gboolean prepare(GstRtcDtlsSrtpEnc *self) {
   auto *priv = self->priv;
   auto t = priv->binding.resolve();
   if (!t) {
@@ -239,6 +240,13 @@ static gboolean start(GstRtcDtlsSrtpEnc *self) {
   priv->core = &gstrtc::dtls_transport_core(t.get());
   priv->active = std::move(t);
   priv->core->set_network_sink(priv);
+  return TRUE;
+}
+
+// PAUSED->PLAYING: start the handshake. Not earlier: a network sink downstream that prerolls
+// in PAUSED would block the first flight, and this thread with it.
+static gboolean start(GstRtcDtlsSrtpEnc *self) {
+  auto *priv = self->priv;
   auto s = priv->core->start(now_us(self));
   if (!s) {
     GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("DTLS could not start"),
@@ -267,7 +275,9 @@ static GstStateChangeReturn change_state(GstElement *element, GstStateChange tra
       GST_ELEMENT_CLASS(gst_rtc_dtls_srtp_enc_parent_class)->change_state(element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
     return ret;
-  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !start(self))
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !prepare(self))
+    return GST_STATE_CHANGE_FAILURE;
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_PLAYING && !start(self))
     return GST_STATE_CHANGE_FAILURE;
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     stop(self);

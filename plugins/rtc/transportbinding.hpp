@@ -12,13 +12,6 @@
 
 namespace gstrtc {
 
-template <> struct RefTraits<GstRtcDTLSTransport> {
-  static GstRtcDTLSTransport *ref(GstRtcDTLSTransport *p) {
-    return static_cast<GstRtcDTLSTransport *>(gst_object_ref_sink(p));
-  }
-  static void unref(GstRtcDTLSTransport *p) { gst_object_unref(p); }
-};
-
 // Per transport type: its GType, what it is called in messages, and its name registry.
 template <typename T> struct BindingTraits;
 template <> struct BindingTraits<GstRtcICETransport> {

@@ -175,13 +175,13 @@ TEST_P(RtcIceTurn, RelayOnlySelectsRelayPair) {
   o.relay_only = true;
   IcePair pair(o);
   std::vector<std::string> cands;
-  gstrtc::SignalGuard g(pair.a.get(),
-                        g_signal_connect(pair.a.get(), "on-local-candidate",
-                                         G_CALLBACK(+[](GstRtcICETransport *, const gchar *c,
-                                                        gpointer v) {
-                                           static_cast<std::vector<std::string> *>(v)->push_back(c);
-                                         }),
-                                         &cands));
+  gstrtc::SignalGuard g(
+      pair.a.get(),
+      g_signal_connect(pair.a.get(), "on-local-candidate",
+                       G_CALLBACK(+[](GstRtcICETransport *, const gchar *c, gpointer v) {
+                         static_cast<std::vector<std::string> *>(v)->push_back(c);
+                       }),
+                       &cands));
   pair.start();
   ASSERT_TRUE(pair.wait_connected(15000)) << "a=" << pair.wa->state() << " b=" << pair.wb->state();
   ASSERT_FALSE(cands.empty());

@@ -3,6 +3,7 @@
 
 #include "core/gref.hpp"
 
+#include <gst/rtc/rtcdtlstransport.h>
 #include <gst/rtc/rtcicetransport.h>
 
 namespace gstrtc {
@@ -12,6 +13,13 @@ template <> struct RefTraits<GstRtcICETransport> {
     return static_cast<GstRtcICETransport *>(gst_object_ref_sink(p));
   }
   static void unref(GstRtcICETransport *p) { gst_object_unref(p); }
+};
+
+template <> struct RefTraits<GstRtcDTLSTransport> {
+  static GstRtcDTLSTransport *ref(GstRtcDTLSTransport *p) {
+    return static_cast<GstRtcDTLSTransport *>(gst_object_ref_sink(p));
+  }
+  static void unref(GstRtcDTLSTransport *p) { gst_object_unref(p); }
 };
 
 } // namespace gstrtc

@@ -358,7 +358,7 @@ gboolean gst_rtc_dtls_transport_set_remote_fingerprint(GstRtcDTLSTransport *tran
  * @transport: a transport
  * @error: (nullable): a #GError
  *
- * Starts the handshake now (rtcdtlssrtpenc also starts it when it goes to PAUSED).
+ * Starts the handshake now (rtcdtlssrtpenc also starts it when it goes to PLAYING).
  *
  * Returns: %TRUE on success
  */
