@@ -12,6 +12,7 @@ test: build build-asan
 
 bench: build
 	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc bench/run-ice-bench.sh $(BUILD)
+	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc $(BUILD)/bench/srtp-bench
 
 deps:
 	scripts/install-deps.sh

@@ -4,6 +4,10 @@
 
 namespace gstrtc::dtls {
 
+namespace {
+constexpr size_t kMaxPendingOut = 16; // datagrams kept while no network output is registered
+} // namespace
+
 DtlsSrtpTransport::DtlsSrtpTransport(Events ev) : ev_(std::move(ev)) {}
 DtlsSrtpTransport::~DtlsSrtpTransport() = default;
 
@@ -93,6 +97,10 @@ bool DtlsSrtpTransport::started() const {
 }
 
 void DtlsSrtpTransport::handle_dtls(std::span<const uint8_t> d, int64_t now_us) {
+  // A server may hear the ClientHello before its encoder started: start it now rather than
+  // lose the flight (the client would resend it only after its first timeout).
+  if (!started() && !config().client)
+    start(now_us);
   bool changed;
   {
     std::lock_guard lk(lock_);
@@ -164,23 +172,29 @@ void DtlsSrtpTransport::close() {
 }
 
 void DtlsSrtpTransport::flush_out() {
+  std::lock_guard olk(out_lock_);
   std::vector<std::vector<uint8_t>> out;
   {
     std::lock_guard lk(lock_);
+    if (!sink_) {
+      // No network output yet: keep the latest flight for when one registers.
+      while (out_.size() > kMaxPendingOut)
+        out_.erase(out_.begin());
+      return;
+    }
     out.swap(out_);
   }
-  if (out.empty())
-    return;
-  std::lock_guard lk(out_lock_);
-  if (!sink_)
-    return; // no network yet: the handshake retransmits
   for (const auto &d : out)
     sink_->send_datagram(d);
 }
 
 void DtlsSrtpTransport::set_network_sink(NetworkSink *sink) {
-  std::lock_guard lk(out_lock_);
-  sink_ = sink;
+  {
+    std::lock_guard lk(out_lock_);
+    sink_ = sink;
+  }
+  if (sink)
+    flush_out();
 }
 
 State DtlsSrtpTransport::state() const {

@@ -2,9 +2,9 @@
 // session, the SRTP contexts keyed from it, and counters. The decoder feeds it DTLS datagrams;
 // the encoder registers the network output the session writes to and runs its timer.
 //
-// Lock order: lock_ (session, config) -> nothing; datagrams the session produces are collected
-// under lock_ and handed to the NetworkSink after it is released (out_lock_ only guards the
-// sink pointer, so unregistering waits for a send in progress).
+// Lock order: out_lock_ -> lock_. Datagrams the session produces are collected under lock_
+// and handed to the NetworkSink with only out_lock_ held (it guards the sink pointer, so
+// unregistering waits for a send in progress); kept while no sink is registered.
 #pragma once
 
 #include "core/export.hpp"

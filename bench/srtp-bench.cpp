@@ -1,0 +1,325 @@
+// SRTP path, protect + unprotect of 1200-byte RTP, side by side in one run:
+//   rtc:  rtcdtlssrtpenc -> rtcdtlssrtpdec -> fakesink (keys from a real DTLS handshake)
+//   gst:  srtpenc -> srtpdec -> fakesink (gst-plugins-bad, static keys: the anchor)
+//   raw:  srtp_protect + srtp_unprotect on one buffer (libsrtp2 itself: the floor)
+// Packets enter by gst_pad_chain() from this thread, so everything runs in one thread and no
+// queue or scheduling distorts the comparison. Also: DTLS handshake time, ours vs dtlssrtpenc.
+#include <gst/rtc/rtc.h>
+#include <srtp2/srtp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr size_t kPayload = 1200 - 12;
+
+double cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void write_rtp(guint8 *b, uint32_t i) {
+  b[0] = 0x80;
+  b[1] = 96;
+  GST_WRITE_UINT16_BE(b + 2, i & 0xffff);
+  GST_WRITE_UINT32_BE(b + 4, i * 3000);
+  GST_WRITE_UINT32_BE(b + 8, 0x12345678);
+}
+
+GstBuffer *rtp_buffer(uint32_t i) {
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, 12 + kPayload, nullptr);
+  GstMapInfo m;
+  gst_buffer_map(buf, &m, GST_MAP_WRITE);
+  write_rtp(m.data, i);
+  memset(m.data + 12, i & 0xff, kPayload);
+  gst_buffer_unmap(buf, &m);
+  return buf;
+}
+
+void start_stream(GstPad *sink, const char *caps) {
+  gst_pad_send_event(sink, gst_event_new_stream_start("bench"));
+  GstCaps *c = gst_caps_from_string(caps);
+  gst_pad_send_event(sink, gst_event_new_caps(c));
+  gst_caps_unref(c);
+  GstSegment seg;
+  gst_segment_init(&seg, GST_FORMAT_TIME);
+  gst_pad_send_event(sink, gst_event_new_segment(&seg));
+}
+
+struct Run {
+  double cpu_us; // per packet
+  double kpps;
+  guint64 delivered;
+};
+
+// Pushes n packets into `sink` (a chain function that ends in fakesink `count`).
+Run drive(GstElement *pipe, GstPad *sink, guint n, uint32_t &seq) {
+  GstElement *count = gst_bin_get_by_name(GST_BIN(pipe), "count");
+  guint64 before = 0, after = 0;
+  GstStructure *st = nullptr;
+  g_object_get(count, "stats", &st, nullptr);
+  gst_structure_get_uint64(st, "rendered", &before);
+  gst_structure_free(st);
+  double c0 = cpu_seconds();
+  gint64 w0 = g_get_monotonic_time();
+  for (guint i = 0; i < n; i++)
+    gst_pad_chain(sink, rtp_buffer(seq++));
+  double c1 = cpu_seconds();
+  gint64 w1 = g_get_monotonic_time();
+  g_object_get(count, "stats", &st, nullptr);
+  gst_structure_get_uint64(st, "rendered", &after);
+  gst_structure_free(st);
+  gst_object_unref(count);
+  return Run{(c1 - c0) * 1e6 / n, n * 1e3 / (w1 - w0), after - before};
+}
+
+// --- ours --------------------------------------------------------------------------------
+struct Ours {
+  GstElement *pipe = nullptr;
+  GstPad *sink = nullptr;
+  GstRtcDTLSTransport *a = nullptr, *b = nullptr;
+  uint32_t seq = 0;
+  double handshake_ms = 0;
+
+  explicit Ours(const char *profile) {
+    pipe = gst_parse_launch("rtcdtlssrtpenc name=enc_a ! rtcdtlssrtpdec name=dec_b "
+                            "dec_b.rtp_src ! fakesink name=count sync=false async=false "
+                            "rtcdtlssrtpenc name=enc_b ! rtcdtlssrtpdec name=dec_a",
+                            nullptr);
+    a = gst_rtc_dtls_transport_new(nullptr);
+    b = gst_rtc_dtls_transport_new(nullptr);
+    GstRtcCertificate *ca = gst_rtc_certificate_generate(GST_RTC_KEY_TYPE_ECDSA_P256, nullptr);
+    GstRtcCertificate *cb = gst_rtc_certificate_generate(GST_RTC_KEY_TYPE_ECDSA_P256, nullptr);
+    g_object_set(a, "certificate", ca, "client", TRUE, "srtp-profiles", profile, nullptr);
+    g_object_set(b, "certificate", cb, "srtp-profiles", profile, nullptr);
+    for (auto [t, c] : {std::pair{a, cb}, std::pair{b, ca}}) {
+      gchar *f = gst_rtc_certificate_get_fingerprint(c, "sha-256");
+      std::string fp = std::string("sha-256 ") + f;
+      gst_rtc_dtls_transport_set_remote_fingerprint(t, fp.c_str(), nullptr);
+      g_free(f);
+    }
+    g_object_unref(ca);
+    g_object_unref(cb);
+    for (auto [n, t] : {std::pair{"enc_a", a}, std::pair{"dec_a", a}, std::pair{"enc_b", b},
+                        std::pair{"dec_b", b}}) {
+      GstElement *e = gst_bin_get_by_name(GST_BIN(pipe), n);
+      g_object_set(e, "transport", t, nullptr);
+      gst_object_unref(e);
+    }
+    gint64 t0 = g_get_monotonic_time();
+    gst_element_set_state(pipe, GST_STATE_PLAYING);
+    for (int i = 0; i < 5000; i++) {
+      GstRtcDTLSTransportState sa, sb;
+      g_object_get(a, "state", &sa, nullptr);
+      g_object_get(b, "state", &sb, nullptr);
+      if (sa == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED &&
+          sb == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+        break;
+      g_usleep(200);
+    }
+    handshake_ms = (g_get_monotonic_time() - t0) / 1000.0;
+    GstElement *enc = gst_bin_get_by_name(GST_BIN(pipe), "enc_a");
+    sink = gst_element_get_static_pad(enc, "rtp_sink");
+    gst_object_unref(enc);
+    start_stream(sink, "application/x-rtp");
+  }
+  ~Ours() {
+    gst_object_unref(sink);
+    gst_element_set_state(pipe, GST_STATE_NULL);
+    gst_object_unref(pipe);
+    gst_object_unref(a);
+    gst_object_unref(b);
+  }
+};
+
+// --- gst-plugins-bad srtpenc/srtpdec ---------------------------------------------------------
+struct Theirs {
+  GstElement *pipe = nullptr;
+  GstPad *sink = nullptr;
+  GstCaps *key_caps = nullptr;
+  uint32_t seq = 0;
+
+  explicit Theirs(bool gcm) {
+    // 16-byte key + 14-byte salt (AES-CM) or 16 + 12 (GCM), as hex.
+    std::string key = gcm ? std::string(56, '1') : std::string(60, '2');
+    std::string cipher = gcm ? "aes-128-gcm" : "aes-128-icm";
+    std::string auth = gcm ? "null" : "hmac-sha1-80";
+    std::string desc = "srtpenc name=enc key=" + key + " rtp-cipher=" + cipher +
+                       " rtp-auth=" + auth + " rtcp-cipher=" + cipher + " rtcp-auth=" + auth +
+                       " ! srtpdec name=dec ! fakesink name=count sync=false async=false";
+    GError *err = nullptr;
+    pipe = gst_parse_launch(desc.c_str(), &err);
+    if (!pipe) {
+      fprintf(stderr, "srtpenc pipeline: %s\n", err->message);
+      exit(1);
+    }
+    // srtpdec asks for the key of each new SSRC.
+    std::string caps = "application/x-srtp, srtp-key=(buffer)" + key + ", srtp-cipher=(string)" +
+                       cipher + ", srtp-auth=(string)" + auth + ", srtcp-cipher=(string)" + cipher +
+                       ", srtcp-auth=(string)" + auth;
+    key_caps = gst_caps_from_string(caps.c_str());
+    GstElement *dec = gst_bin_get_by_name(GST_BIN(pipe), "dec");
+    g_signal_connect(dec, "request-key",
+                     G_CALLBACK(+[](GstElement *, guint, gpointer c) -> GstCaps * {
+                       return gst_caps_ref(static_cast<GstCaps *>(c));
+                     }),
+                     key_caps);
+    gst_object_unref(dec);
+    gst_element_set_state(pipe, GST_STATE_PLAYING);
+    GstElement *enc = gst_bin_get_by_name(GST_BIN(pipe), "enc");
+    sink = gst_element_request_pad_simple(enc, "rtp_sink_%u");
+    gst_object_unref(enc);
+    start_stream(sink, "application/x-rtp");
+  }
+  ~Theirs() {
+    GstElement *enc = gst_bin_get_by_name(GST_BIN(pipe), "enc");
+    gst_element_release_request_pad(enc, sink);
+    gst_object_unref(enc);
+    gst_object_unref(sink);
+    gst_element_set_state(pipe, GST_STATE_NULL);
+    gst_object_unref(pipe);
+    gst_caps_unref(key_caps);
+  }
+};
+
+// --- raw libsrtp2 ----------------------------------------------------------------------------
+Run raw(bool gcm, guint n, uint32_t &seq) {
+  srtp_policy_t tx{}, rx{};
+  guint8 key[46];
+  memset(key, 7, sizeof key);
+  for (srtp_policy_t *p : {&tx, &rx}) {
+    if (gcm) {
+      srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtp);
+      srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtcp);
+    } else {
+      srtp_crypto_policy_set_rtp_default(&p->rtp);
+      srtp_crypto_policy_set_rtcp_default(&p->rtcp);
+    }
+    p->key = key;
+    p->window_size = 1024;
+  }
+  tx.ssrc.type = ssrc_any_outbound;
+  rx.ssrc.type = ssrc_any_inbound;
+  srtp_t stx, srx;
+  srtp_create(&stx, &tx);
+  srtp_create(&srx, &rx);
+  std::vector<guint8> buf(12 + kPayload + SRTP_MAX_TRAILER_LEN);
+  double c0 = cpu_seconds();
+  gint64 w0 = g_get_monotonic_time();
+  guint64 ok = 0;
+  for (guint i = 0; i < n; i++) {
+    write_rtp(buf.data(), seq++);
+    memset(buf.data() + 12, i & 0xff, kPayload);
+    int len = static_cast<int>(12 + kPayload);
+    srtp_protect(stx, buf.data(), &len);
+    ok += srtp_unprotect(srx, buf.data(), &len) == srtp_err_status_ok;
+  }
+  double c1 = cpu_seconds();
+  gint64 w1 = g_get_monotonic_time();
+  srtp_dealloc(stx);
+  srtp_dealloc(srx);
+  return Run{(c1 - c0) * 1e6 / n, n * 1e3 / (w1 - w0), ok};
+}
+
+// gst-plugins-bad's DTLS pair: time from PLAYING to both connected.
+double their_handshake_ms() {
+  std::string id = "bench-" + std::to_string(g_random_int());
+  std::string desc = "dtlssrtpenc name=ea connection-id=" + id +
+                     "a is-client=true ! "
+                     "dtlssrtpdec connection-id=" +
+                     id +
+                     "b "
+                     "dtlssrtpenc name=eb connection-id=" +
+                     id + "b ! dtlssrtpdec connection-id=" + id + "a";
+  GstElement *pipe = gst_parse_launch(desc.c_str(), nullptr);
+  GstElement *ea = gst_bin_get_by_name(GST_BIN(pipe), "ea");
+  GstElement *eb = gst_bin_get_by_name(GST_BIN(pipe), "eb");
+  gint64 t0 = g_get_monotonic_time();
+  gst_element_set_state(pipe, GST_STATE_PLAYING);
+  for (int i = 0; i < 25000; i++) {
+    gint sa, sb;
+    g_object_get(ea, "connection-state", &sa, nullptr);
+    g_object_get(eb, "connection-state", &sb, nullptr);
+    if (sa == 4 && sb == 4) // GST_DTLS_CONNECTION_STATE_CONNECTED
+      break;
+    g_usleep(200);
+  }
+  double ms = (g_get_monotonic_time() - t0) / 1000.0;
+  gst_object_unref(ea);
+  gst_object_unref(eb);
+  gst_element_set_state(pipe, GST_STATE_NULL);
+  gst_object_unref(pipe);
+  return ms;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  srtp_init();
+  int runs = 5;
+  guint packets = 100000;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+      runs = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--packets") && i + 1 < argc)
+      packets = static_cast<guint>(atoi(argv[++i]));
+  }
+  printf("SRTP protect + unprotect of 1200-byte RTP, one thread; %d interleaved runs of %u "
+         "packets (medians)\n\n",
+         runs, packets);
+  double our_handshake = 0;
+  for (bool gcm : {false, true}) {
+    printf("| profile | variant | CPU/packet (us) | packets/s (k) | vs srtpenc/dec | vs raw "
+           "libsrtp2 |\n|---|---|---|---|---|---|\n");
+    Ours ours(gcm ? "SRTP_AEAD_AES_128_GCM" : "SRTP_AES128_CM_SHA1_80");
+    Theirs theirs(gcm);
+    uint32_t raw_seq = 0;
+    std::vector<double> cpu[3], pps[3];
+    guint64 lost[3] = {0, 0, 0};
+    drive(ours.pipe, ours.sink, 1000, ours.seq); // warm up
+    drive(theirs.pipe, theirs.sink, 1000, theirs.seq);
+    for (int r = 0; r < runs; r++) {
+      Run o = drive(ours.pipe, ours.sink, packets, ours.seq);
+      Run t = drive(theirs.pipe, theirs.sink, packets, theirs.seq);
+      Run w = raw(gcm, packets, raw_seq);
+      for (auto [k, run] : {std::pair{0, o}, std::pair{1, t}, std::pair{2, w}}) {
+        cpu[k].push_back(run.cpu_us);
+        pps[k].push_back(run.kpps);
+        lost[k] += packets - run.delivered;
+      }
+    }
+    const char *names[] = {"rtc (rtcdtlssrtpenc/dec)", "gst (srtpenc/srtpdec)", "raw libsrtp2"};
+    double c[3];
+    for (int k = 0; k < 3; k++)
+      c[k] = median(cpu[k]);
+    for (int k = 0; k < 3; k++) {
+      printf("| %s | %s | %.2f | %.0f | %.2fx | %.2fx |%s\n",
+             gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80", names[k], c[k], median(pps[k]),
+             c[k] / c[1], c[k] / c[2],
+             lost[k] ? (" " + std::to_string(lost[k]) + " not delivered").c_str() : "");
+    }
+    if (!gcm)
+      our_handshake = ours.handshake_ms;
+    printf("\n");
+    fflush(stdout);
+  }
+  std::vector<double> theirs_hs;
+  for (int i = 0; i < 3; i++)
+    theirs_hs.push_back(their_handshake_ms());
+  printf("DTLS handshake (in-process, PLAYING to connected): ours (EC P-256) %.1f ms; "
+         "gst-plugins-bad dtlssrtpenc/dec median of 3: %.1f ms\n",
+         our_handshake, median(theirs_hs));
+  return 0;
+}
