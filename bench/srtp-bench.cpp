@@ -315,11 +315,15 @@ int main(int argc, char **argv) {
     printf("\n");
     fflush(stdout);
   }
-  std::vector<double> theirs_hs;
-  for (int i = 0; i < 3; i++)
+  // The first handshake of the process also pays one-time initialisation; compare warm ones.
+  std::vector<double> ours_hs, theirs_hs;
+  for (int i = 0; i < 3; i++) {
+    ours_hs.push_back(Ours("SRTP_AES128_CM_SHA1_80").handshake_ms);
     theirs_hs.push_back(their_handshake_ms());
-  printf("DTLS handshake (in-process, PLAYING to connected): ours (EC P-256) %.1f ms; "
-         "gst-plugins-bad dtlssrtpenc/dec median of 3: %.1f ms\n",
-         our_handshake, median(theirs_hs));
+  }
+  printf("DTLS handshake (in-process, PLAYING to connected, median of 3 after the first): "
+         "ours (EC P-256) %.1f ms, gst-plugins-bad dtlssrtpenc/dec %.1f ms; our first one "
+         "(process start-up included) %.1f ms\n",
+         median(ours_hs), median(theirs_hs), our_handshake);
   return 0;
 }

@@ -91,28 +91,41 @@ struct SessionBio {
   }
 };
 
+// One SSL_CTX for the process: creating one costs milliseconds with OpenSSL 3 (providers,
+// algorithm fetches), and everything per connection (certificate, key, SRTP profiles) is set on
+// the SSL itself.
+static SSL_CTX *shared_context(int (*verify)(int, X509_STORE_CTX *)) {
+  static SSL_CTX *ctx = [verify] {
+    SSL_CTX *c = SSL_CTX_new(DTLS_method());
+    SSL_CTX_set_min_proto_version(c, DTLS1_2_VERSION);
+    // Self-signed peers are the rule; the fingerprint from SDP authenticates (RFC 8122).
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify);
+    SSL_CTX_set_cipher_list(c, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                               "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                               "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                               "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:"
+                               "ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA");
+    SSL_CTX_set_options(c, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET);
+    return c;
+  }();
+  return ctx;
+}
+
 Session::Session(SessionConfig cfg, SessionEvents events)
     : cfg_(std::move(cfg)), ev_(std::move(events)) {
-  ctx_.reset(SSL_CTX_new(DTLS_method()));
-  SSL_CTX_set_min_proto_version(ctx_.get(), DTLS1_2_VERSION);
+  SSL_CTX *ctx = shared_context(verify_cb);
+  SSL_CTX_up_ref(ctx);
+  ctx_.reset(ctx);
+  ssl_.reset(SSL_new(ctx));
   if (cfg_.certificate) {
-    SSL_CTX_use_certificate(ctx_.get(), cfg_.certificate->x509());
-    SSL_CTX_use_PrivateKey(ctx_.get(), cfg_.certificate->pkey());
+    SSL_use_certificate(ssl_.get(), cfg_.certificate->x509());
+    SSL_use_PrivateKey(ssl_.get(), cfg_.certificate->pkey());
   }
-  // Self-signed peers are the rule; the fingerprint from SDP is what authenticates (RFC 8122).
-  SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify_cb);
-  SSL_CTX_set_cipher_list(ctx_.get(), "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                                      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                                      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-                                      "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:"
-                                      "ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA");
   std::string profiles;
   for (auto p : cfg_.profiles)
     profiles += (profiles.empty() ? "" : ":") + std::string(openssl_name(p));
   if (!profiles.empty())
-    SSL_CTX_set_tlsext_use_srtp(ctx_.get(), profiles.c_str()); // returns 0 on success
-  SSL_CTX_set_options(ctx_.get(), SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET);
-  ssl_.reset(SSL_new(ctx_.get()));
+    SSL_set_tlsext_use_srtp(ssl_.get(), profiles.c_str()); // returns 0 on success
   SSL_set_ex_data(ssl_.get(), session_index(), this);
   DTLS_set_link_mtu(ssl_.get(), static_cast<long>(cfg_.mtu));
   DTLS_set_timer_cb(ssl_.get(), timer_cb);
