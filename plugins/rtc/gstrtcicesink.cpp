@@ -6,9 +6,9 @@
  * (#GstRtcICETransport). Buffer lists go to the socket in batches (sendmmsg), and each
  * #GstMemory is handed to the socket in place: nothing is copied per packet. Until the transport
  * is connected, or after consent expired (RFC 7675), buffers are dropped and counted in the
- * transport's "stats". Defaults: sync=false and async=false, so the sink neither waits for the
- * clock nor holds the pipeline's state change (a receive branch that waits for network data
- * would otherwise never let it reach PLAYING).
+ * transport's "stats". It is not a GstBaseSink: a network sink has nothing to preroll, never
+ * waits for the clock and never blocks a buffer in PAUSED (which would stall whoever pushes it:
+ * a DTLS handshake, a close_notify). It posts EOS like any sink.
  *
  * ## Example pipeline
  * |[
@@ -44,14 +44,15 @@ struct GstRtcIceSinkPrivate {
 };
 
 struct _GstRtcIceSink {
-  GstBaseSink parent;
+  GstElement parent;
+  GstPad *sinkpad;
   GstRtcIceSinkPrivate *priv;
 };
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
-G_DEFINE_TYPE_WITH_CODE(GstRtcIceSink, gst_rtc_ice_sink, GST_TYPE_BASE_SINK,
+G_DEFINE_TYPE_WITH_CODE(GstRtcIceSink, gst_rtc_ice_sink, GST_TYPE_ELEMENT,
                         GST_DEBUG_CATEGORY_INIT(gst_rtc_ice_sink_debug, "rtcicesink", 0,
                                                 "ICE transport sink"));
 GST_ELEMENT_REGISTER_DEFINE(rtcicesink, "rtcicesink", GST_RANK_NONE, GST_TYPE_RTC_ICE_SINK);
@@ -121,24 +122,40 @@ private:
 
 } // namespace
 
-static GstFlowReturn gst_rtc_ice_sink_render(GstBaseSink *bsink, GstBuffer *buf) {
-  auto *self = GST_RTC_ICE_SINK(bsink);
-  Batch batch(*self->priv->agent);
-  batch.add(buf);
+static GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buf) {
+  auto *self = GST_RTC_ICE_SINK(parent);
+  if (auto *agent = self->priv->agent) {
+    Batch batch(*agent);
+    batch.add(buf);
+  }
+  gst_buffer_unref(buf);
   return GST_FLOW_OK;
 }
 
-static GstFlowReturn gst_rtc_ice_sink_render_list(GstBaseSink *bsink, GstBufferList *list) {
-  auto *self = GST_RTC_ICE_SINK(bsink);
-  Batch batch(*self->priv->agent);
-  guint n = gst_buffer_list_length(list);
-  for (guint i = 0; i < n; i++)
-    batch.add(gst_buffer_list_get(list, i));
+static GstFlowReturn chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
+  auto *self = GST_RTC_ICE_SINK(parent);
+  if (auto *agent = self->priv->agent) {
+    Batch batch(*agent);
+    guint n = gst_buffer_list_length(list);
+    for (guint i = 0; i < n; i++)
+      batch.add(gst_buffer_list_get(list, i));
+  }
+  gst_buffer_list_unref(list);
   return GST_FLOW_OK;
 }
 
-static gboolean gst_rtc_ice_sink_start(GstBaseSink *bsink) {
-  auto *self = GST_RTC_ICE_SINK(bsink);
+// Nothing to negotiate or preroll; EOS is announced like any sink does.
+static gboolean sink_event(GstPad *, GstObject *parent, GstEvent *event) {
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+    GstMessage *eos = gst_message_new_eos(parent);
+    gst_message_set_seqnum(eos, gst_event_get_seqnum(event));
+    gst_element_post_message(GST_ELEMENT(parent), eos);
+  }
+  gst_event_unref(event);
+  return TRUE;
+}
+
+static gboolean start(GstRtcIceSink *self) {
   auto t = self->priv->binding.resolve();
   if (!t) {
     GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("No ICE transport"),
@@ -150,11 +167,19 @@ static gboolean gst_rtc_ice_sink_start(GstBaseSink *bsink) {
   return TRUE;
 }
 
-static gboolean gst_rtc_ice_sink_stop(GstBaseSink *bsink) {
-  auto *self = GST_RTC_ICE_SINK(bsink);
+static void stop(GstRtcIceSink *self) {
   self->priv->agent = nullptr;
   self->priv->active.reset();
-  return TRUE;
+}
+
+static GstStateChangeReturn change_state(GstElement *element, GstStateChange transition) {
+  auto *self = GST_RTC_ICE_SINK(element);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !start(self))
+    return GST_STATE_CHANGE_FAILURE;
+  auto ret = GST_ELEMENT_CLASS(gst_rtc_ice_sink_parent_class)->change_state(element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    stop(self);
+  return ret;
 }
 
 static void gst_rtc_ice_sink_set_property(GObject *object, guint prop_id, const GValue *value,
@@ -171,10 +196,12 @@ static void gst_rtc_ice_sink_get_property(GObject *object, guint prop_id, GValue
 
 static void gst_rtc_ice_sink_init(GstRtcIceSink *self) {
   self->priv = new GstRtcIceSinkPrivate();
-  // A network sink: never wait for the clock, and never hold the pipeline's state change
-  // (preroll would wait for PLAYING, which waits for sinks fed from the network: deadlock).
-  gst_base_sink_set_sync(GST_BASE_SINK(self), FALSE);
-  gst_base_sink_set_async_enabled(GST_BASE_SINK(self), FALSE);
+  self->sinkpad = gst_pad_new_from_static_template(&sink_template, "sink");
+  gst_pad_set_chain_function(self->sinkpad, chain);
+  gst_pad_set_chain_list_function(self->sinkpad, chain_list);
+  gst_pad_set_event_function(self->sinkpad, sink_event);
+  gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
+  GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SINK);
 }
 
 static void gst_rtc_ice_sink_finalize(GObject *object) {
@@ -185,17 +212,13 @@ static void gst_rtc_ice_sink_finalize(GObject *object) {
 static void gst_rtc_ice_sink_class_init(GstRtcIceSinkClass *klass) {
   auto *gobject_class = G_OBJECT_CLASS(klass);
   auto *element_class = GST_ELEMENT_CLASS(klass);
-  auto *bsink_class = GST_BASE_SINK_CLASS(klass);
 
   gobject_class->set_property = gst_rtc_ice_sink_set_property;
   gobject_class->get_property = gst_rtc_ice_sink_get_property;
   gobject_class->finalize = gst_rtc_ice_sink_finalize;
   gstrtc::TransportBinding<GstRtcICETransport>::install_properties(gobject_class);
 
-  bsink_class->start = gst_rtc_ice_sink_start;
-  bsink_class->stop = gst_rtc_ice_sink_stop;
-  bsink_class->render = gst_rtc_ice_sink_render;
-  bsink_class->render_list = gst_rtc_ice_sink_render_list;
+  element_class->change_state = change_state;
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_set_static_metadata(element_class, "ICE transport sink", "Sink/Network",
