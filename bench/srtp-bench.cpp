@@ -232,6 +232,61 @@ Run raw(bool gcm, guint n, uint32_t &seq) {
   return Run{(c1 - c0) * 1e6 / n, n * 1e3 / (w1 - w0), ok};
 }
 
+// The floor: raw libsrtp2 on the generator's buffer, plus one push into fakesink.
+Run raw_push(bool gcm, guint n, uint32_t &seq, GstPad *fakesink_pad, GstElement *pipe) {
+  srtp_policy_t tx{}, rx{};
+  guint8 key[46];
+  memset(key, 9, sizeof key);
+  for (srtp_policy_t *p : {&tx, &rx}) {
+    if (gcm) {
+      srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtp);
+      srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtcp);
+    } else {
+      srtp_crypto_policy_set_rtp_default(&p->rtp);
+      srtp_crypto_policy_set_rtcp_default(&p->rtcp);
+    }
+    p->key = key;
+    p->window_size = 1024;
+  }
+  tx.ssrc.type = ssrc_any_outbound;
+  rx.ssrc.type = ssrc_any_inbound;
+  srtp_t stx, srx;
+  srtp_create(&stx, &tx);
+  srtp_create(&srx, &rx);
+  GstElement *count = gst_bin_get_by_name(GST_BIN(pipe), "count");
+  guint64 before = 0, after = 0;
+  GstStructure *st = nullptr;
+  g_object_get(count, "stats", &st, nullptr);
+  gst_structure_get_uint64(st, "rendered", &before);
+  gst_structure_free(st);
+  double c0 = cpu_seconds();
+  gint64 w0 = g_get_monotonic_time();
+  for (guint i = 0; i < n; i++) {
+    // Same generator as the element variants, with room for the trailer.
+    GstBuffer *buf =
+        gst_buffer_new_allocate(nullptr, 12 + kPayload + SRTP_MAX_TRAILER_LEN, nullptr);
+    GstMapInfo m;
+    gst_buffer_map(buf, &m, GST_MAP_WRITE);
+    write_rtp(m.data, seq++);
+    memset(m.data + 12, i & 0xff, kPayload);
+    int len = static_cast<int>(12 + kPayload);
+    srtp_protect(stx, m.data, &len);
+    srtp_unprotect(srx, m.data, &len);
+    gst_buffer_unmap(buf, &m);
+    gst_buffer_set_size(buf, len);
+    gst_pad_chain(fakesink_pad, buf);
+  }
+  double c1 = cpu_seconds();
+  gint64 w1 = g_get_monotonic_time();
+  g_object_get(count, "stats", &st, nullptr);
+  gst_structure_get_uint64(st, "rendered", &after);
+  gst_structure_free(st);
+  gst_object_unref(count);
+  srtp_dealloc(stx);
+  srtp_dealloc(srx);
+  return Run{(c1 - c0) * 1e6 / n, n * 1e3 / (w1 - w0), after - before};
+}
+
 // gst-plugins-bad's DTLS pair: time from PLAYING to both connected.
 double their_handshake_ms() {
   std::string id = "bench-" + std::to_string(g_random_int());
@@ -282,33 +337,48 @@ int main(int argc, char **argv) {
   double our_handshake = 0;
   for (bool gcm : {false, true}) {
     printf("| profile | variant | CPU/packet (us) | packets/s (k) | vs srtpenc/dec | vs raw "
-           "libsrtp2 |\n|---|---|---|---|---|---|\n");
+           "libsrtp2 | vs raw + one push |\n|---|---|---|---|---|---|---|\n");
+    GstElement *floor_pipe = gst_pipeline_new(nullptr);
+    GstElement *floor_fakesink = gst_element_factory_make("fakesink", "count");
+    g_object_set(floor_fakesink, "sync", FALSE, "async", FALSE, nullptr);
+    gst_bin_add(GST_BIN(floor_pipe), floor_fakesink);
+    gst_element_set_state(floor_pipe, GST_STATE_PLAYING);
+    GstElement *floor_sink = gst_bin_get_by_name(GST_BIN(floor_pipe), "count");
+    GstPad *floor_pad = gst_element_get_static_pad(floor_sink, "sink");
+    gst_object_unref(floor_sink);
+    start_stream(floor_pad, "application/x-rtp");
     Ours ours(gcm ? "SRTP_AEAD_AES_128_GCM" : "SRTP_AES128_CM_SHA1_80");
     Theirs theirs(gcm);
     uint32_t raw_seq = 0;
-    std::vector<double> cpu[3], pps[3];
-    guint64 lost[3] = {0, 0, 0};
+    std::vector<double> cpu[4], pps[4];
+    guint64 lost[4] = {0, 0, 0, 0};
+    uint32_t floor_seq = 0;
     drive(ours.pipe, ours.sink, 1000, ours.seq); // warm up
     drive(theirs.pipe, theirs.sink, 1000, theirs.seq);
     for (int r = 0; r < runs; r++) {
       Run o = drive(ours.pipe, ours.sink, packets, ours.seq);
       Run t = drive(theirs.pipe, theirs.sink, packets, theirs.seq);
       Run w = raw(gcm, packets, raw_seq);
-      for (auto [k, run] : {std::pair{0, o}, std::pair{1, t}, std::pair{2, w}}) {
+      Run f = raw_push(gcm, packets, floor_seq, floor_pad, floor_pipe);
+      for (auto [k, run] : {std::pair{0, o}, std::pair{1, t}, std::pair{2, w}, std::pair{3, f}}) {
         cpu[k].push_back(run.cpu_us);
         pps[k].push_back(run.kpps);
         lost[k] += packets - run.delivered;
       }
     }
-    const char *names[] = {"rtc (rtcdtlssrtpenc/dec)", "gst (srtpenc/srtpdec)", "raw libsrtp2"};
-    double c[3];
-    for (int k = 0; k < 3; k++)
+    const char *names[] = {"rtc (rtcdtlssrtpenc/dec)", "gst (srtpenc/srtpdec)", "raw libsrtp2",
+                           "raw libsrtp2 + one push"};
+    double c[4];
+    for (int k = 0; k < 4; k++)
       c[k] = median(cpu[k]);
-    for (int k = 0; k < 3; k++) {
-      printf("| %s | %s | %.2f | %.0f | %.2fx | %.2fx |%s\n",
+    gst_object_unref(floor_pad);
+    gst_element_set_state(floor_pipe, GST_STATE_NULL);
+    gst_object_unref(floor_pipe);
+    for (int k = 0; k < 4; k++) {
+      std::string note = lost[k] ? " " + std::to_string(lost[k]) + " not delivered" : "";
+      printf("| %s | %s | %.2f | %.0f | %.2fx | %.2fx | %.2fx |%s\n",
              gcm ? "AEAD_AES_128_GCM" : "AES_CM_128_HMAC_SHA1_80", names[k], c[k], median(pps[k]),
-             c[k] / c[1], c[k] / c[2],
-             lost[k] ? (" " + std::to_string(lost[k]) + " not delivered").c_str() : "");
+             c[k] / c[1], c[k] / c[2], c[k] / c[3], note.c_str());
     }
     if (!gcm)
       our_handshake = ours.handshake_ms;
