@@ -213,15 +213,28 @@ static GstFlowReturn data_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
   return GST_FLOW_OK;
 }
 
-// Sink events other than the stream's own are not for the network.
+// The network side has its own stream events (ensure_stream_started); the sinks' stream-start,
+// caps and segment stay here. EOS on rtp_sink means the media ended: DTLS says goodbye with
+// close_notify (RFC 5246 §7.2.1) and the EOS goes on to the network sink, which posts it.
 static gboolean sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
+  auto *self = GST_RTC_DTLS_SRTP_ENC(parent);
   switch (GST_EVENT_TYPE(event)) {
   case GST_EVENT_CAPS:
   case GST_EVENT_STREAM_START:
   case GST_EVENT_SEGMENT:
-  case GST_EVENT_EOS:
     gst_event_unref(event);
     return TRUE;
+  case GST_EVENT_EOS: {
+    if (pad != self->rtp_sink) {
+      gst_event_unref(event); // RTCP or data ending alone does not end the transport
+      return TRUE;
+    }
+    if (auto *core = self->priv->core)
+      core->close();
+    std::lock_guard lk(self->priv->push_lock);
+    ensure_stream_started(self);
+    return gst_pad_push_event(self->srcpad, event);
+  }
   default:
     break;
   }

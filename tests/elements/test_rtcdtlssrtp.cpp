@@ -402,3 +402,20 @@ TEST(RtcDtlsSrtp, LostFlightIsResentOnTheElementClock) {
   gst_element_set_state(p.pipeline, GST_STATE_NULL);
   gst_object_unref(clock);
 }
+
+// EOS on the media input ends the association: close_notify reaches the peer, EOS goes on.
+TEST(RtcDtlsSrtp, EosSendsCloseNotifyAndIsForwarded) {
+  DtlsPair p;
+  p.play();
+  ASSERT_TRUE(p.connected());
+  Bytes pkt = rtp_packet(1, 9, 100);
+  p.push("rtp", pkt);
+  bool ok;
+  ASSERT_EQ(p.pull("rtp_out", ok), pkt);
+  EXPECT_EQ(gst_app_src_end_of_stream(GST_APP_SRC(p.get("rtp"))), GST_FLOW_OK);
+  EXPECT_TRUE(p.wait_state(p.a.get(), GST_RTC_DTLS_TRANSPORT_STATE_CLOSED));
+  EXPECT_TRUE(p.wait_state(p.b.get(), GST_RTC_DTLS_TRANSPORT_STATE_CLOSED))
+      << "the peer must see close_notify";
+  EXPECT_TRUE(gst_app_sink_is_eos(GST_APP_SINK(p.get("rtp_out"))) ||
+              gst_app_sink_try_pull_sample(GST_APP_SINK(p.get("rtp_out")), GST_SECOND) == nullptr);
+}
