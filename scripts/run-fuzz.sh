@@ -11,13 +11,15 @@ RESULTS="$BUILD/test-results"
 mkdir -p "$OUT" "$RESULTS"
 CXX=${FUZZ_CXX:-clang++}
 FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I"$SRC/gst-libs/gst/rtc" $(pkg-config --cflags gio-2.0))
-LIBS=($(pkg-config --libs gio-2.0))
-CORE=("$SRC/gst-libs/gst/rtc/ice/candidate.cpp" "$SRC/gst-libs/gst/rtc/ice/uri.cpp")
+       -I"$SRC/gst-libs/gst/rtc" $(pkg-config --cflags gio-2.0 openssl libsrtp2))
+LIBS=($(pkg-config --libs gio-2.0 openssl libsrtp2))
+R="$SRC/gst-libs/gst/rtc"
+CORE=("$R/ice/candidate.cpp" "$R/ice/uri.cpp" "$R/dtls/certificate.cpp" "$R/dtls/session.cpp"
+      "$R/dtls/srtpprofile.cpp" "$R/srtp/context.cpp")
 
 cases=""
 failed=0
-for target in candidate server_uri; do
+for target in candidate server_uri dtls_session srtp; do
   exe="$OUT/fuzz_$target"
   start=$(date +%s.%N)
   msg=""
@@ -27,7 +29,9 @@ for target in candidate server_uri; do
   else
     work="$OUT/corpus_$target"
     rm -rf "$work" && mkdir -p "$work"
-    if ! "$exe" -runs="$RUNS" -max_len=512 -seed=1 -artifact_prefix="$OUT/" \
+    runs=$RUNS
+    [[ $target == dtls_session ]] && runs=$((RUNS / 5)) # a whole DTLS session per input
+    if ! "$exe" -runs="$runs" -max_len=512 -seed=1 -artifact_prefix="$OUT/" \
         "$work" "$SRC/tests/fuzz/corpus/$target" \
         > "$OUT/run_$target.log" 2>&1; then
       msg="fuzzer found a crash: $(grep -m1 -E 'ERROR|SUMMARY' "$OUT/run_$target.log")"
@@ -40,7 +44,7 @@ for target in candidate server_uri; do
     msg=${msg//&/&amp;}; msg=${msg//</&lt;}; msg=${msg//>/&gt;}; msg=${msg//\"/&quot;}
     cases+="<testcase classname=\"fuzz\" name=\"$target\" time=\"$secs\"><failure message=\"$msg\"/></testcase>"
   else
-    echo "ok fuzz_$target: $RUNS inputs, $(grep -m1 -oE 'cov: [0-9]+' "$OUT/run_$target.log" | tail -1)"
+    echo "ok fuzz_$target: $runs inputs, $(grep -m1 -oE 'cov: [0-9]+' "$OUT/run_$target.log" | tail -1)"
     cases+="<testcase classname=\"fuzz\" name=\"$target\" time=\"$secs\"/>"
   fi
 done
