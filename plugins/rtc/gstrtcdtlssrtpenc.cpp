@@ -41,7 +41,10 @@ struct GstRtcDtlsSrtpEncPrivate final : gstrtc::dtls::NetworkSink {
 
   GstRtcDtlsSrtpEnc *self = nullptr;
   gstrtc::TransportBinding<GstRtcDTLSTransport> binding;
-  // Set in READY->PAUSED, cleared in PAUSED->READY.
+  // Set in READY->PAUSED, cleared in PAUSED->READY. The streaming threads read them without a
+  // lock (pads are inactive before they change); the clock thread's timer takes core_lock and a
+  // reference of its own, since unscheduling does not wait for a callback already running.
+  std::mutex core_lock;
   gstrtc::Ref<GstRtcDTLSTransport> active;
   gstrtc::dtls::DtlsSrtpTransport *core = nullptr;
 
@@ -115,26 +118,33 @@ static int64_t now_us(GstRtcDtlsSrtpEnc *self) {
   return t;
 }
 
-static void schedule_timer(GstRtcDtlsSrtpEnc *self);
+static void schedule_timer(GstRtcDtlsSrtpEnc *self, gstrtc::dtls::DtlsSrtpTransport *core);
 
 static gboolean timer_fired(GstClock *, GstClockTime, GstClockID, gpointer user_data) {
   auto *self = GST_RTC_DTLS_SRTP_ENC(user_data);
-  if (auto *core = self->priv->core) {
+  gstrtc::Ref<GstRtcDTLSTransport> keep;
+  gstrtc::dtls::DtlsSrtpTransport *core;
+  {
+    std::lock_guard lk(self->priv->core_lock);
+    keep = self->priv->active;
+    core = self->priv->core;
+  }
+  if (core) {
     core->handle_timeout(now_us(self));
     if (core->state() == gstrtc::dtls::State::Connecting)
-      schedule_timer(self);
+      schedule_timer(self, core);
   }
   return TRUE;
 }
 
 // Polls while the handshake runs: the decoder's activity moves OpenSSL's deadline too.
-static void schedule_timer(GstRtcDtlsSrtpEnc *self) {
+static void schedule_timer(GstRtcDtlsSrtpEnc *self, gstrtc::dtls::DtlsSrtpTransport *core) {
   auto *priv = self->priv;
   GstClock *clock = gst_element_get_clock(GST_ELEMENT(self));
   if (!clock)
     clock = gst_system_clock_obtain();
   GstClockTime now = gst_clock_get_time(clock);
-  int64_t due = priv->core ? priv->core->next_timeout() : -1;
+  int64_t due = core->next_timeout();
   GstClockTime at = now + kTimerPoll;
   if (due >= 0 && static_cast<GstClockTime>(due) * 1000 < at)
     at = std::max(now, static_cast<GstClockTime>(due) * 1000);
@@ -250,8 +260,11 @@ static gboolean prepare(GstRtcDtlsSrtpEnc *self) {
                       ("set the \"transport\" or \"transport-name\" property"));
     return FALSE;
   }
-  priv->core = &gstrtc::dtls_transport_core(t.get());
-  priv->active = std::move(t);
+  {
+    std::lock_guard lk(priv->core_lock);
+    priv->core = &gstrtc::dtls_transport_core(t.get());
+    priv->active = std::move(t);
+  }
   priv->core->set_network_sink(priv);
   return TRUE;
 }
@@ -267,17 +280,22 @@ static gboolean start(GstRtcDtlsSrtpEnc *self) {
     return FALSE;
   }
   if (priv->core->state() == gstrtc::dtls::State::Connecting)
-    schedule_timer(self);
+    schedule_timer(self, priv->core);
   return TRUE;
 }
 
 static void stop(GstRtcDtlsSrtpEnc *self) {
   auto *priv = self->priv;
   stop_timer(self);
-  if (priv->core)
-    priv->core->set_network_sink(nullptr); // waits for a send in progress
-  priv->core = nullptr;
-  priv->active.reset();
+  gstrtc::Ref<GstRtcDTLSTransport> active;
+  gstrtc::dtls::DtlsSrtpTransport *core;
+  {
+    std::lock_guard lk(priv->core_lock);
+    core = std::exchange(priv->core, nullptr);
+    active = std::move(priv->active);
+  }
+  if (core)
+    core->set_network_sink(nullptr); // waits for a send in progress
   priv->started_stream = false;
 }
 
