@@ -58,6 +58,10 @@ def connect_pair(a, b):
 def test_enums_and_errors_are_introspectable():
     assert int(GstRtc.ICEConnectionState.FAILED) == 4
     assert int(GstRtc.ICEGatheringState.COMPLETE) == 2
+    # Same values as GstWebRTC*, so webrtcbin code ports by renaming.
+    assert int(GstRtc.SignalingState.HAVE_LOCAL_OFFER) == 2
+    assert int(GstRtc.SDPType.ROLLBACK) == 4
+    assert int(GstRtc.DTLSTransportState.CONNECTED) == 4
     t = GstRtc.ICETransport.new("errors")
     try:
         t.add_remote_candidate("candidate:1 1 UDP 1 127.0.0.1 99999 typ host")

@@ -90,6 +90,42 @@ typedef enum {
 } GstRtcKeyType;
 
 /**
+ * GstRtcSignalingState:
+ * @GST_RTC_SIGNALING_STATE_STABLE: stable
+ * @GST_RTC_SIGNALING_STATE_CLOSED: closed
+ * @GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER: have-local-offer
+ * @GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER: have-remote-offer
+ * @GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER: have-local-pranswer
+ * @GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER: have-remote-pranswer
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcsignalingstate
+ */
+typedef enum {
+  GST_RTC_SIGNALING_STATE_STABLE,
+  GST_RTC_SIGNALING_STATE_CLOSED,
+  GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER,
+  GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER,
+  GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER,
+  GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER,
+} GstRtcSignalingState;
+
+/**
+ * GstRtcSDPType:
+ * @GST_RTC_SDP_TYPE_OFFER: offer
+ * @GST_RTC_SDP_TYPE_PRANSWER: pranswer
+ * @GST_RTC_SDP_TYPE_ANSWER: answer
+ * @GST_RTC_SDP_TYPE_ROLLBACK: rollback
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcsdptype
+ */
+typedef enum {
+  GST_RTC_SDP_TYPE_OFFER = 1,
+  GST_RTC_SDP_TYPE_PRANSWER,
+  GST_RTC_SDP_TYPE_ANSWER,
+  GST_RTC_SDP_TYPE_ROLLBACK,
+} GstRtcSDPType;
+
+/**
  * GstRtcError:
  * @GST_RTC_ERROR_DATA_CHANNEL_FAILURE: data-channel-failure
  * @GST_RTC_ERROR_DTLS_FAILURE: dtls-failure
