@@ -10,6 +10,7 @@
  * or the association fails with GST_RTC_ERROR_FINGERPRINT_FAILURE and nothing passes.
  */
 #include "core/named.hpp"
+#include "dtls/fingerprint.hpp"
 #include "rtcdtls-private.hpp"
 #include "rtcerror-private.hpp"
 
@@ -57,49 +58,6 @@ static GParamSpec *props[N_PROPS];
 namespace {
 
 gstrtc::NamedRegistry registry;
-
-// "sha-256 AB:CD:..." (RFC 8122 §5), several separated by ','.
-gstrtc::Result<std::vector<gstrtc::dtls::Fingerprint>> parse_fingerprints(const std::string &s) {
-  std::vector<gstrtc::dtls::Fingerprint> out;
-  gchar **items = g_strsplit(s.c_str(), ",", -1);
-  std::optional<gstrtc::Error> err;
-  for (gchar **it = items; *it && !err; it++) {
-    std::string item = g_strstrip(*it);
-    auto sp = item.find(' ');
-    if (sp == std::string::npos) {
-      err = gstrtc::type_error("invalid fingerprint '" + item + "': expected 'sha-256 AB:CD:...'");
-      break;
-    }
-    std::string hash = item.substr(0, sp), value = item.substr(sp + 1);
-    for (auto &c : hash)
-      c = g_ascii_tolower(c);
-    size_t bytes = hash == "sha-1"     ? 20
-                   : hash == "sha-224" ? 28
-                   : hash == "sha-256" ? 32
-                   : hash == "sha-384" ? 48
-                   : hash == "sha-512" ? 64
-                                       : 0;
-    if (!bytes) {
-      err = gstrtc::type_error("invalid fingerprint '" + item + "': unknown hash '" + hash + "'");
-      break;
-    }
-    bool ok = value.size() == bytes * 3 - 1;
-    for (size_t i = 0; ok && i < value.size(); i++)
-      ok = (i % 3 == 2) ? value[i] == ':' : g_ascii_isxdigit(value[i]);
-    if (!ok) {
-      err = gstrtc::type_error("invalid fingerprint '" + item + "': need " + std::to_string(bytes) +
-                               " hex bytes separated by ':'");
-      break;
-    }
-    out.push_back({hash, value});
-  }
-  g_strfreev(items);
-  if (err)
-    return *err;
-  if (out.empty())
-    return gstrtc::type_error("empty fingerprint");
-  return out;
-}
 
 std::string join_fingerprints(const std::vector<gstrtc::dtls::Fingerprint> &fps) {
   std::string s;
@@ -337,7 +295,7 @@ GstRtcDTLSTransport *gst_rtc_dtls_transport_get_named(const gchar *name) {
 gboolean gst_rtc_dtls_transport_set_remote_fingerprint(GstRtcDTLSTransport *transport,
                                                        const gchar *fingerprint, GError **error) {
   g_return_val_if_fail(GST_RTC_IS_DTLS_TRANSPORT(transport), FALSE);
-  auto fps = parse_fingerprints(fingerprint ? fingerprint : "");
+  auto fps = gstrtc::dtls::parse_fingerprints(fingerprint ? fingerprint : "");
   if (!fps) {
     GST_WARNING_OBJECT(transport, "%s", fps.error().message.c_str());
     gstrtc::set_gerror(fps.error(), error);

@@ -1,0 +1,174 @@
+#include "sdp/transport.hpp"
+
+#include "dtls/fingerprint.hpp"
+
+#include <cstring>
+
+namespace gstrtc::sdp {
+
+namespace {
+
+std::string where(const MediaTransport &m) {
+  return "m-line " + std::to_string(m.index) + (m.mid.empty() ? "" : " (mid '" + m.mid + "')");
+}
+
+// Media attribute if present, else the session's.
+const gchar *attr(const GstSDPMessage *msg, const GstSDPMedia *media, const char *key) {
+  if (const gchar *v = gst_sdp_media_get_attribute_val(media, key))
+    return v;
+  return gst_sdp_message_get_attribute_val(msg, key);
+}
+
+std::vector<std::string> split_spaces(const gchar *s) {
+  std::vector<std::string> out;
+  if (!s)
+    return out;
+  gchar **parts = g_strsplit(s, " ", -1);
+  for (gchar **p = parts; *p; p++)
+    if (**p)
+      out.emplace_back(*p);
+  g_strfreev(parts);
+  return out;
+}
+
+// Every a=fingerprint of the m-line, or of the session when the m-line has none.
+Status read_fingerprints(const GstSDPMessage *msg, const GstSDPMedia *media, MediaTransport &m) {
+  for (int level = 0; level < 2 && m.fingerprints.empty(); level++) {
+    guint n =
+        level == 0 ? gst_sdp_media_attributes_len(media) : gst_sdp_message_attributes_len(msg);
+    for (guint i = 0; i < n; i++) {
+      const GstSDPAttribute *a = level == 0 ? gst_sdp_media_get_attribute(media, i)
+                                            : gst_sdp_message_get_attribute(msg, i);
+      if (g_strcmp0(a->key, "fingerprint") != 0)
+        continue;
+      auto fp = dtls::parse_fingerprint(a->value ? a->value : "");
+      if (!fp)
+        return Error{ErrorCode::TypeError, where(m) + ": a=fingerprint: " + fp.error().message};
+      m.fingerprints.push_back(*fp);
+    }
+  }
+  return Ok{};
+}
+
+Status read_candidates(const GstSDPMedia *media, MediaTransport &m) {
+  for (guint i = 0; i < gst_sdp_media_attributes_len(media); i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute(media, i);
+    if (g_strcmp0(a->key, "end-of-candidates") == 0) {
+      m.end_of_candidates = true;
+    } else if (g_strcmp0(a->key, "candidate") == 0) {
+      auto c = ice::parse_candidate(std::string("candidate:") + (a->value ? a->value : ""));
+      if (!c)
+        return Error{ErrorCode::TypeError, where(m) + ": " + c.error().message};
+      m.candidates.push_back(*c);
+    }
+  }
+  return Ok{};
+}
+
+Result<MediaTransport> read_media(const GstSDPMessage *msg, guint index) {
+  const GstSDPMedia *media = gst_sdp_message_get_media(msg, index);
+  MediaTransport m;
+  m.index = index;
+  if (const gchar *mid = gst_sdp_media_get_attribute_val(media, "mid"))
+    m.mid = mid;
+  m.rejected = gst_sdp_media_get_port(media) == 0;
+  m.bundle_only = gst_sdp_media_get_attribute_val(media, "bundle-only") != nullptr;
+  m.rtcp_mux = gst_sdp_media_get_attribute_val(media, "rtcp-mux") != nullptr;
+  m.rtcp_rsize = gst_sdp_media_get_attribute_val(media, "rtcp-rsize") != nullptr;
+  if (m.rejected && !m.bundle_only)
+    return m; // nothing else matters on a rejected m-line
+  const gchar *ufrag = attr(msg, media, "ice-ufrag");
+  const gchar *pwd = attr(msg, media, "ice-pwd");
+  if (!ufrag || !pwd)
+    return Error{ErrorCode::TypeError, where(m) + ": no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)"};
+  m.ice_ufrag = ufrag;
+  m.ice_pwd = pwd;
+  if (auto s = ice::validate_ufrag(m.ice_ufrag); !s)
+    return Error{ErrorCode::TypeError, where(m) + ": " + s.error().message};
+  if (auto s = ice::validate_pwd(m.ice_pwd); !s)
+    return Error{ErrorCode::TypeError, where(m) + ": " + s.error().message};
+  m.ice_options = split_spaces(attr(msg, media, "ice-options"));
+  if (auto s = read_fingerprints(msg, media, m); !s)
+    return s.error();
+  if (m.fingerprints.empty())
+    return Error{ErrorCode::TypeError, where(m) + ": no a=fingerprint (RFC 8122 §5)"};
+  if (const gchar *setup = attr(msg, media, "setup")) {
+    m.setup = parse_setup(setup);
+    if (!m.setup)
+      return Error{ErrorCode::TypeError, where(m) + ": a=setup:" + setup +
+                                             " is not actpass, active, passive or holdconn"};
+  }
+  if (auto s = read_candidates(media, m); !s)
+    return s.error();
+  return m;
+}
+
+} // namespace
+
+std::optional<Setup> parse_setup(std::string_view v) {
+  if (v == "actpass")
+    return Setup::ActPass;
+  if (v == "active")
+    return Setup::Active;
+  if (v == "passive")
+    return Setup::Passive;
+  if (v == "holdconn")
+    return Setup::HoldConn;
+  return std::nullopt;
+}
+
+const char *to_string(Setup s) {
+  switch (s) {
+  case Setup::ActPass:
+    return "actpass";
+  case Setup::Active:
+    return "active";
+  case Setup::Passive:
+    return "passive";
+  case Setup::HoldConn:
+    return "holdconn";
+  }
+  return "";
+}
+
+Result<SessionTransport> read_transport(const GstSDPMessage *msg) {
+  SessionTransport out;
+  out.ice_lite = gst_sdp_message_get_attribute_val(msg, "ice-lite") != nullptr;
+  for (guint i = 0; i < gst_sdp_message_attributes_len(msg); i++) {
+    const GstSDPAttribute *a = gst_sdp_message_get_attribute(msg, i);
+    if (g_strcmp0(a->key, "group") == 0 && a->value && g_str_has_prefix(a->value, "BUNDLE")) {
+      auto mids = split_spaces(a->value + strlen("BUNDLE"));
+      out.bundle_groups.push_back(mids);
+    }
+  }
+  for (guint i = 0; i < gst_sdp_message_medias_len(msg); i++) {
+    auto m = read_media(msg, i);
+    if (!m)
+      return m.error();
+    out.media.push_back(std::move(*m));
+  }
+  for (const auto &group : out.bundle_groups)
+    for (const auto &mid : group) {
+      bool found = false;
+      for (const auto &m : out.media)
+        found = found || m.mid == mid;
+      if (!found)
+        return type_error("a=group:BUNDLE names mid '" + mid + "', which no m-line has");
+    }
+  return out;
+}
+
+Result<bool> we_are_dtls_client(Setup ours, Setup theirs, bool we_offered) {
+  // The answerer picks (RFC 8842 §5.3); actpass is only for offers.
+  Setup answer = we_offered ? theirs : ours;
+  if (answer == Setup::ActPass)
+    return type_error("an answer must not use a=setup:actpass (RFC 8842 §5.3)");
+  if (ours == theirs && ours != Setup::ActPass)
+    return type_error(std::string("both sides say a=setup:") + to_string(ours));
+  if (answer == Setup::HoldConn)
+    return type_error("a=setup:holdconn: the peer does not want a connection now");
+  bool answerer_active = answer == Setup::Active;
+  return we_offered ? !answerer_active : answerer_active;
+}
+
+} // namespace gstrtc::sdp
