@@ -14,6 +14,7 @@
 #include "rtcicetransport-private.hpp"
 #include "rtcerror-private.hpp"
 #include "core/named.hpp"
+#include "core/strings.hpp"
 
 #include <gst/rtc/rtc-enumtypes.h>
 #include <gst/rtc/rtcerror.h>
@@ -82,13 +83,8 @@ gboolean report(GstRtcICETransport *self, const gstrtc::Status &s, GError **erro
 
 std::vector<std::string> split_addresses(const gchar *s) {
   std::vector<std::string> out;
-  if (!s)
-    return out;
-  gchar **parts = g_strsplit_set(s, ", ", -1);
-  for (gchar **p = parts; *p; p++)
-    if (**p)
-      out.emplace_back(*p);
-  g_strfreev(parts);
+  for (auto f : gstrtc::split_fields(s ? s : "", ", "))
+    out.emplace_back(f);
   return out;
 }
 

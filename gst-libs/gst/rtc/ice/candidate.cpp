@@ -1,5 +1,7 @@
 #include "ice/candidate.hpp"
 
+#include "core/strings.hpp"
+
 #include <gio/gio.h>
 
 #include <charconv>
@@ -9,22 +11,6 @@
 namespace gstrtc::ice {
 
 namespace {
-
-std::vector<std::string_view> split_spaces(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ')
-      i++;
-    size_t j = i;
-    while (j < s.size() && s[j] != ' ')
-      j++;
-    if (j > i)
-      out.push_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 template <typename T> bool parse_uint(std::string_view s, T &out, size_t max_digits) {
   if (s.empty() || s.size() > max_digits)
@@ -191,7 +177,7 @@ Result<Candidate> parse_candidate(std::string_view raw) {
   if (line.size() < kPrefix.size() || !ieq(line.substr(0, kPrefix.size()), kPrefix))
     return type_error("invalid ICE candidate: '" + printable(raw) +
                       "' does not start with 'candidate:'");
-  auto f = split_spaces(line.substr(kPrefix.size()));
+  auto f = split_fields(line.substr(kPrefix.size()));
   if (f.size() < 8)
     return type_error("invalid ICE candidate: '" + printable(line) + "' has " +
                       std::to_string(f.size()) + " fields, need at least 8");

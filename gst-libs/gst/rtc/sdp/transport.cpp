@@ -1,5 +1,6 @@
 #include "sdp/transport.hpp"
 
+#include "core/strings.hpp"
 #include "dtls/fingerprint.hpp"
 
 #include <cstring>
@@ -21,13 +22,8 @@ const gchar *attr(const GstSDPMessage *msg, const GstSDPMedia *media, const char
 
 std::vector<std::string> split_spaces(const gchar *s) {
   std::vector<std::string> out;
-  if (!s)
-    return out;
-  gchar **parts = g_strsplit(s, " ", -1);
-  for (gchar **p = parts; *p; p++)
-    if (**p)
-      out.emplace_back(*p);
-  g_strfreev(parts);
+  for (auto f : split_fields(s ? s : ""))
+    out.emplace_back(f);
   return out;
 }
 
