@@ -194,10 +194,11 @@ struct Theirs {
 };
 
 // --- raw libsrtp2 ----------------------------------------------------------------------------
-Run raw(bool gcm, guint n, uint32_t &seq) {
+// An outbound and an inbound libsrtp2 session on the same key (any SSRC, replay window 1024).
+void make_srtp_pair(bool gcm, guint8 key_byte, srtp_t *stx, srtp_t *srx) {
+  static guint8 key[46];
+  memset(key, key_byte, sizeof key);
   srtp_policy_t tx{}, rx{};
-  guint8 key[46];
-  memset(key, 7, sizeof key);
   for (srtp_policy_t *p : {&tx, &rx}) {
     if (gcm) {
       srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtp);
@@ -211,9 +212,13 @@ Run raw(bool gcm, guint n, uint32_t &seq) {
   }
   tx.ssrc.type = ssrc_any_outbound;
   rx.ssrc.type = ssrc_any_inbound;
+  srtp_create(stx, &tx);
+  srtp_create(srx, &rx);
+}
+
+Run raw(bool gcm, guint n, uint32_t &seq) {
   srtp_t stx, srx;
-  srtp_create(&stx, &tx);
-  srtp_create(&srx, &rx);
+  make_srtp_pair(gcm, 7, &stx, &srx);
   std::vector<guint8> buf(12 + kPayload + SRTP_MAX_TRAILER_LEN);
   double c0 = cpu_seconds();
   gint64 w0 = g_get_monotonic_time();
@@ -234,25 +239,8 @@ Run raw(bool gcm, guint n, uint32_t &seq) {
 
 // The floor: raw libsrtp2 on the generator's buffer, plus one push into fakesink.
 Run raw_push(bool gcm, guint n, uint32_t &seq, GstPad *fakesink_pad, GstElement *pipe) {
-  srtp_policy_t tx{}, rx{};
-  guint8 key[46];
-  memset(key, 9, sizeof key);
-  for (srtp_policy_t *p : {&tx, &rx}) {
-    if (gcm) {
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtp);
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&p->rtcp);
-    } else {
-      srtp_crypto_policy_set_rtp_default(&p->rtp);
-      srtp_crypto_policy_set_rtcp_default(&p->rtcp);
-    }
-    p->key = key;
-    p->window_size = 1024;
-  }
-  tx.ssrc.type = ssrc_any_outbound;
-  rx.ssrc.type = ssrc_any_inbound;
   srtp_t stx, srx;
-  srtp_create(&stx, &tx);
-  srtp_create(&srx, &rx);
+  make_srtp_pair(gcm, 9, &stx, &srx);
   GstElement *count = gst_bin_get_by_name(GST_BIN(pipe), "count");
   guint64 before = 0, after = 0;
   GstStructure *st = nullptr;

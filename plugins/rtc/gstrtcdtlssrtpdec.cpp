@@ -27,6 +27,7 @@
 
 #include "gstrtcdtlssrtpdec.h"
 #include "gstrtcelements.h"
+#include "elementclock.hpp"
 #include "transportbinding.hpp"
 
 #include "rtcdtls-private.hpp"
@@ -90,12 +91,7 @@ static GstFlowReturn push(GstRtcDtlsSrtpDec *self, GstPad *pad, GstBuffer *buf) 
 }
 
 static int64_t now_us(GstRtcDtlsSrtpDec *self) {
-  GstClock *clock = gst_element_get_clock(GST_ELEMENT(self));
-  if (!clock)
-    return g_get_monotonic_time();
-  int64_t t = static_cast<int64_t>(gst_clock_get_time(clock) / 1000);
-  gst_object_unref(clock);
-  return t;
+  return gstrtc::element_now_us(GST_ELEMENT(self));
 }
 
 static GstFlowReturn unprotect(GstRtcDtlsSrtpDec *self, GstBuffer *buf, bool rtcp) {

@@ -25,6 +25,7 @@
 
 #include "gstrtcdtlssrtpenc.h"
 #include "gstrtcelements.h"
+#include "elementclock.hpp"
 #include "transportbinding.hpp"
 
 #include "rtcdtls-private.hpp"
@@ -110,12 +111,7 @@ void GstRtcDtlsSrtpEncPrivate::send_datagram(std::span<const uint8_t> d) noexcep
 }
 
 static int64_t now_us(GstRtcDtlsSrtpEnc *self) {
-  GstClock *clock = gst_element_get_clock(GST_ELEMENT(self));
-  if (!clock)
-    return g_get_monotonic_time();
-  int64_t t = static_cast<int64_t>(gst_clock_get_time(clock) / 1000);
-  gst_object_unref(clock);
-  return t;
+  return gstrtc::element_now_us(GST_ELEMENT(self));
 }
 
 static void schedule_timer(GstRtcDtlsSrtpEnc *self, gstrtc::dtls::DtlsSrtpTransport *core);
