@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
 #include <vector>
 
 using namespace gstrtc;
@@ -157,4 +159,27 @@ TEST(Srtp, BadKeyLengthIsAnError) {
                                  srtp::Direction::Inbound);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("needs 44"), std::string::npos) << r.error().message;
+}
+
+// RTP and RTCP of one direction come from different threads (rtp_sink, rtcp_sink): one context
+// must take both at once, including new SSRCs appearing on both sides (run under ASan/TSan).
+TEST(Srtp, ConcurrentRtpAndRtcpOnOneContext) {
+  Link l(SrtpProfile::AeadAes128Gcm);
+  std::atomic<int> failures{0};
+  auto worker = [&](bool rtcp) {
+    for (uint32_t i = 0; i < 20000; i++) {
+      uint32_t ssrc = 1000 + i % 50; // new SSRCs keep appearing on both threads
+      std::vector<uint8_t> pkt = rtcp ? rtcp_rr(ssrc) : rtp(static_cast<uint16_t>(i), ssrc, 40);
+      size_t len = pkt.size();
+      pkt.resize(len + srtp::kMaxTrailer);
+      auto s = rtcp ? l.tx->protect_rtcp(pkt.data(), &len, pkt.size())
+                    : l.tx->protect_rtp(pkt.data(), &len, pkt.size());
+      if (!s)
+        failures++;
+    }
+  };
+  std::thread a(worker, false), b(worker, true);
+  a.join();
+  b.join();
+  EXPECT_EQ(failures.load(), 0);
 }

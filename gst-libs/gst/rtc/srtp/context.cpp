@@ -99,6 +99,7 @@ Status Context::protect_rtp(uint8_t *buf, size_t *len, size_t capacity) {
   if (capacity < *len + kMaxTrailer)
     return type_error("no room for the SRTP trailer");
   int n = static_cast<int>(*len);
+  std::lock_guard lk(lock_);
   srtp_err_status_t e = srtp_protect(static_cast<srtp_t>(session_), buf, &n);
   if (e != srtp_err_status_ok)
     return Error{ErrorCode::OperationError, "srtp_protect failed (" + std::to_string(e) + ")"};
@@ -110,6 +111,7 @@ Status Context::protect_rtcp(uint8_t *buf, size_t *len, size_t capacity) {
   if (capacity < *len + kMaxTrailer)
     return type_error("no room for the SRTCP trailer");
   int n = static_cast<int>(*len);
+  std::lock_guard lk(lock_);
   srtp_err_status_t e = srtp_protect_rtcp(static_cast<srtp_t>(session_), buf, &n);
   if (e != srtp_err_status_ok)
     return Error{ErrorCode::OperationError, "srtp_protect_rtcp failed (" + std::to_string(e) + ")"};
@@ -121,6 +123,7 @@ Reject Context::unprotect_rtp(uint8_t *buf, size_t *len) {
   if (*len < 12)
     return Reject::Malformed;
   int n = static_cast<int>(*len);
+  std::lock_guard lk(lock_);
   Reject r = classify(srtp_unprotect(static_cast<srtp_t>(session_), buf, &n));
   if (r == Reject::None)
     *len = static_cast<size_t>(n);
@@ -131,6 +134,7 @@ Reject Context::unprotect_rtcp(uint8_t *buf, size_t *len) {
   if (*len < 8)
     return Reject::Malformed;
   int n = static_cast<int>(*len);
+  std::lock_guard lk(lock_);
   Reject r = classify(srtp_unprotect_rtcp(static_cast<srtp_t>(session_), buf, &n));
   if (r == Reject::None)
     *len = static_cast<size_t>(n);

@@ -1,5 +1,7 @@
 // SRTP/SRTCP for one direction (RFC 3711, RFC 7714) over libsrtp2: any SSRC (BUNDLE), replay
 // protection on receive, in-place transforms. libsrtp2's process-wide init is done once.
+// Thread-safe: a libsrtp session is not (a new SSRC adds a stream to its list), and RTP and RTCP
+// of one direction arrive on different threads.
 #pragma once
 
 #include "core/export.hpp"
@@ -8,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 
 namespace gstrtc::srtp {
@@ -37,7 +40,8 @@ public:
 
 private:
   explicit Context(void *session) : session_(session) {}
-  void *session_; // srtp_t
+  std::mutex lock_; // serialises every call into session_
+  void *session_;   // srtp_t
 };
 
 GSTRTC_INTERNAL const char *to_string(Reject r);
