@@ -63,24 +63,28 @@ struct Run {
   guint64 delivered;
 };
 
+// Buffers the fakesink named "count" in `pipe` has rendered so far.
+guint64 rendered(GstElement *pipe) {
+  GstElement *count = gst_bin_get_by_name(GST_BIN(pipe), "count");
+  GstStructure *st = nullptr;
+  guint64 n = 0;
+  g_object_get(count, "stats", &st, nullptr);
+  gst_structure_get_uint64(st, "rendered", &n);
+  gst_structure_free(st);
+  gst_object_unref(count);
+  return n;
+}
+
 // Pushes n packets into `sink` (a chain function that ends in fakesink `count`).
 Run drive(GstElement *pipe, GstPad *sink, guint n, uint32_t &seq) {
-  GstElement *count = gst_bin_get_by_name(GST_BIN(pipe), "count");
-  guint64 before = 0, after = 0;
-  GstStructure *st = nullptr;
-  g_object_get(count, "stats", &st, nullptr);
-  gst_structure_get_uint64(st, "rendered", &before);
-  gst_structure_free(st);
+  guint64 before = rendered(pipe);
   double c0 = cpu_seconds();
   gint64 w0 = g_get_monotonic_time();
   for (guint i = 0; i < n; i++)
     gst_pad_chain(sink, rtp_buffer(seq++));
   double c1 = cpu_seconds();
   gint64 w1 = g_get_monotonic_time();
-  g_object_get(count, "stats", &st, nullptr);
-  gst_structure_get_uint64(st, "rendered", &after);
-  gst_structure_free(st);
-  gst_object_unref(count);
+  guint64 after = rendered(pipe);
   return Run{(c1 - c0) * 1e6 / n, n * 1e3 / (w1 - w0), after - before};
 }
 
@@ -241,12 +245,7 @@ Run raw(bool gcm, guint n, uint32_t &seq) {
 Run raw_push(bool gcm, guint n, uint32_t &seq, GstPad *fakesink_pad, GstElement *pipe) {
   srtp_t stx, srx;
   make_srtp_pair(gcm, 9, &stx, &srx);
-  GstElement *count = gst_bin_get_by_name(GST_BIN(pipe), "count");
-  guint64 before = 0, after = 0;
-  GstStructure *st = nullptr;
-  g_object_get(count, "stats", &st, nullptr);
-  gst_structure_get_uint64(st, "rendered", &before);
-  gst_structure_free(st);
+  guint64 before = rendered(pipe);
   double c0 = cpu_seconds();
   gint64 w0 = g_get_monotonic_time();
   for (guint i = 0; i < n; i++) {
@@ -266,10 +265,7 @@ Run raw_push(bool gcm, guint n, uint32_t &seq, GstPad *fakesink_pad, GstElement 
   }
   double c1 = cpu_seconds();
   gint64 w1 = g_get_monotonic_time();
-  g_object_get(count, "stats", &st, nullptr);
-  gst_structure_get_uint64(st, "rendered", &after);
-  gst_structure_free(st);
-  gst_object_unref(count);
+  guint64 after = rendered(pipe);
   srtp_dealloc(stx);
   srtp_dealloc(srx);
   return Run{(c1 - c0) * 1e6 / n, n * 1e3 / (w1 - w0), after - before};

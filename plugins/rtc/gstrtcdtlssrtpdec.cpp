@@ -41,6 +41,8 @@ struct GstRtcDtlsSrtpDecPrivate {
   gstrtc::dtls::DtlsSrtpTransport *core = nullptr;
   gulong state_handler = 0;
   bool streams_started = false; // streaming thread only
+  // Keys never change once set: the streaming thread keeps the context it got.
+  std::shared_ptr<gstrtc::srtp::Context> ctx;
 };
 
 struct _GstRtcDtlsSrtpDec {
@@ -96,7 +98,9 @@ static int64_t now_us(GstRtcDtlsSrtpDec *self) {
 
 static GstFlowReturn unprotect(GstRtcDtlsSrtpDec *self, GstBuffer *buf, bool rtcp) {
   auto *core = self->priv->core;
-  auto ctx = core->inbound();
+  auto &ctx = self->priv->ctx;
+  if (!ctx)
+    ctx = core->inbound();
   auto &c = core->counters();
   if (!ctx) {
     c.rtp_dropped_no_keys++; // SRTP before the handshake finished: cannot be authenticated
@@ -192,12 +196,9 @@ static void on_transport_state(GstRtcDTLSTransport *t, GParamSpec *, GstRtcDtlsS
 
 static gboolean start(GstRtcDtlsSrtpDec *self) {
   auto *priv = self->priv;
-  auto t = priv->binding.resolve();
-  if (!t) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("No DTLS transport"),
-                      ("set the \"transport\" or \"transport-name\" property"));
+  auto t = priv->binding.resolve_or_error(GST_ELEMENT(self));
+  if (!t)
     return FALSE;
-  }
   priv->core = &gstrtc::dtls_transport_core(t.get());
   priv->state_handler =
       g_signal_connect(t.get(), "notify::state", G_CALLBACK(on_transport_state), self);
@@ -215,6 +216,7 @@ static void stop(GstRtcDtlsSrtpDec *self) {
     gstrtc::dtls_transport_set_app_data_handler(priv->active.get(), nullptr);
   }
   priv->core = nullptr;
+  priv->ctx.reset();
   priv->active.reset();
   priv->streams_started = false;
 }

@@ -46,6 +46,9 @@ struct GstRtcDtlsSrtpEncPrivate final : gstrtc::dtls::NetworkSink {
   // lock (pads are inactive before they change); the clock thread's timer takes core_lock and a
   // reference of its own, since unscheduling does not wait for a callback already running.
   std::mutex core_lock;
+  // Keys never change once the handshake produced them: each pad's streaming thread keeps the
+  // context it got instead of asking the transport (a lock and a refcount) for every packet.
+  std::shared_ptr<gstrtc::srtp::Context> rtp_ctx, rtcp_ctx;
   gstrtc::Ref<GstRtcDTLSTransport> active;
   gstrtc::dtls::DtlsSrtpTransport *core = nullptr;
 
@@ -167,7 +170,9 @@ static void stop_timer(GstRtcDtlsSrtpEnc *self) {
 // One copy into a buffer with room for the SRTP trailer; protected in place there.
 static GstFlowReturn protect_and_push(GstRtcDtlsSrtpEnc *self, GstBuffer *in, bool rtcp) {
   auto *priv = self->priv;
-  auto ctx = priv->core ? priv->core->outbound() : nullptr;
+  auto &ctx = rtcp ? priv->rtcp_ctx : priv->rtp_ctx;
+  if (!ctx && priv->core)
+    ctx = priv->core->outbound();
   if (!ctx) {
     if (priv->core)
       priv->core->counters().rtp_dropped_no_keys++;
@@ -250,12 +255,9 @@ static gboolean sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
 // READY->PAUSED: find the transport and become its network output.
 static gboolean prepare(GstRtcDtlsSrtpEnc *self) {
   auto *priv = self->priv;
-  auto t = priv->binding.resolve();
-  if (!t) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("No DTLS transport"),
-                      ("set the \"transport\" or \"transport-name\" property"));
+  auto t = priv->binding.resolve_or_error(GST_ELEMENT(self));
+  if (!t)
     return FALSE;
-  }
   {
     std::lock_guard lk(priv->core_lock);
     priv->core = &gstrtc::dtls_transport_core(t.get());
@@ -292,6 +294,8 @@ static void stop(GstRtcDtlsSrtpEnc *self) {
   }
   if (core)
     core->set_network_sink(nullptr); // waits for a send in progress
+  priv->rtp_ctx.reset();             // the pads are inactive: no streaming thread holds them
+  priv->rtcp_ctx.reset();
   priv->started_stream = false;
 }
 

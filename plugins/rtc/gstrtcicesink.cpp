@@ -156,12 +156,9 @@ static gboolean sink_event(GstPad *, GstObject *parent, GstEvent *event) {
 }
 
 static gboolean start(GstRtcIceSink *self) {
-  auto t = self->priv->binding.resolve();
-  if (!t) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("No ICE transport"),
-                      ("set the \"transport\" or \"transport-name\" property"));
+  auto t = self->priv->binding.resolve_or_error(GST_ELEMENT(self));
+  if (!t)
     return FALSE;
-  }
   self->priv->agent = &gstrtc::ice_transport_agent(t.get());
   self->priv->active = std::move(t);
   return TRUE;

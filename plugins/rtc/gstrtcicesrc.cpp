@@ -160,12 +160,9 @@ static GstFlowReturn gst_rtc_ice_src_create(GstPushSrc *psrc, GstBuffer **outbuf
 static gboolean gst_rtc_ice_src_start(GstBaseSrc *bsrc) {
   auto *self = GST_RTC_ICE_SRC(bsrc);
   auto *priv = self->priv;
-  auto t = priv->binding.resolve();
-  if (!t) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("No ICE transport"),
-                      ("set the \"transport\" or \"transport-name\" property"));
+  auto t = priv->binding.resolve_or_error(GST_ELEMENT(self));
+  if (!t)
     return FALSE;
-  }
   {
     std::lock_guard lk(priv->qlock);
     priv->ring.assign(priv->max_queue, {});

@@ -79,6 +79,18 @@ public:
     return adopt(BindingTraits<T>::get_named(name_.c_str()));
   }
 
+  // resolve(), posting an element error on `element` when neither property is set.
+  Ref<T> resolve_or_error(GstElement *element) const {
+    Ref<T> t = resolve();
+    if (!t) {
+      gchar *what = g_strdup_printf("No %s", BindingTraits<T>::what);
+      GST_ELEMENT_ERROR(element, RESOURCE, SETTINGS, ("%s", what),
+                        ("set the \"transport\" or \"transport-name\" property"));
+      g_free(what);
+    }
+    return t;
+  }
+
 private:
   mutable std::mutex lock_; // protects transport_ and name_
   Ref<T> transport_;
