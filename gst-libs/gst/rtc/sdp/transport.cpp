@@ -3,6 +3,7 @@
 #include "core/strings.hpp"
 #include "dtls/fingerprint.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace gstrtc::sdp {
@@ -68,15 +69,15 @@ Result<MediaTransport> read_media(const GstSDPMessage *msg, guint index) {
   if (const gchar *mid = gst_sdp_media_get_attribute_val(media, "mid"))
     m.mid = mid;
   m.rejected = gst_sdp_media_get_port(media) == 0;
-  m.bundle_only = gst_sdp_media_get_attribute_val(media, "bundle-only") != nullptr;
-  m.rtcp_mux = gst_sdp_media_get_attribute_val(media, "rtcp-mux") != nullptr;
-  m.rtcp_rsize = gst_sdp_media_get_attribute_val(media, "rtcp-rsize") != nullptr;
+  m.bundle_only = has_flag(media, "bundle-only");
+  m.rtcp_mux = has_flag(media, "rtcp-mux");
+  m.rtcp_rsize = has_flag(media, "rtcp-rsize");
   if (m.rejected && !m.bundle_only)
     return m; // nothing else matters on a rejected m-line
   const gchar *ufrag = attr(msg, media, "ice-ufrag");
   const gchar *pwd = attr(msg, media, "ice-pwd");
   if (!ufrag || !pwd)
-    return Error{ErrorCode::TypeError, where(m) + ": no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)"};
+    return m; // only valid in a BUNDLE group (checked by read_transport)
   m.ice_ufrag = ufrag;
   m.ice_pwd = pwd;
   if (auto s = ice::validate_ufrag(m.ice_ufrag); !s)
@@ -86,8 +87,6 @@ Result<MediaTransport> read_media(const GstSDPMessage *msg, guint index) {
   m.ice_options = split_spaces(attr(msg, media, "ice-options"));
   if (auto s = read_fingerprints(msg, media, m); !s)
     return s.error();
-  if (m.fingerprints.empty())
-    return Error{ErrorCode::TypeError, where(m) + ": no a=fingerprint (RFC 8122 §5)"};
   if (const gchar *setup = attr(msg, media, "setup")) {
     m.setup = parse_setup(setup);
     if (!m.setup)
@@ -99,7 +98,61 @@ Result<MediaTransport> read_media(const GstSDPMessage *msg, guint index) {
   return m;
 }
 
+const std::vector<std::string> *group_of(const SessionTransport &t, const std::string &mid) {
+  for (const auto &g : t.bundle_groups)
+    if (!mid.empty() && std::find(g.begin(), g.end(), mid) != g.end())
+      return &g;
+  return nullptr;
+}
+
+// Every live m-line needs ICE credentials and a fingerprint (RFC 8839 §5.4, RFC 8122 §5),
+// except a bundled one that is not the group's first: it shares the first one's (RFC 8843 §7).
+Status check_credentials(SessionTransport &t) {
+  for (auto &m : t.media) {
+    if (m.rejected && !m.bundle_only)
+      continue;
+    if (!m.ice_ufrag.empty() && !m.fingerprints.empty())
+      continue;
+    const auto *g = group_of(t, m.mid);
+    const MediaTransport *tag = nullptr;
+    for (const auto &o : t.media)
+      if (g && !o.ice_ufrag.empty() && !o.fingerprints.empty() &&
+          std::find(g->begin(), g->end(), o.mid) != g->end()) {
+        tag = &o;
+        break;
+      }
+    if (!tag && m.ice_ufrag.empty())
+      return type_error(where(m) + ": no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)");
+    if (!tag)
+      return type_error(where(m) + ": no a=fingerprint (RFC 8122 §5)");
+    if (m.ice_ufrag.empty()) {
+      m.ice_ufrag = tag->ice_ufrag;
+      m.ice_pwd = tag->ice_pwd;
+      m.ice_options = tag->ice_options;
+    }
+    if (m.fingerprints.empty())
+      m.fingerprints = tag->fingerprints;
+    if (!m.setup)
+      m.setup = tag->setup;
+  }
+  return Ok{};
+}
+
 } // namespace
+
+bool has_flag(const GstSDPMedia *media, const char *key) {
+  for (guint i = 0; i < gst_sdp_media_attributes_len(media); i++)
+    if (g_strcmp0(gst_sdp_media_get_attribute(media, i)->key, key) == 0)
+      return true;
+  return false;
+}
+
+bool has_flag(const GstSDPMessage *msg, const char *key) {
+  for (guint i = 0; i < gst_sdp_message_attributes_len(msg); i++)
+    if (g_strcmp0(gst_sdp_message_get_attribute(msg, i)->key, key) == 0)
+      return true;
+  return false;
+}
 
 std::optional<Setup> parse_setup(std::string_view v) {
   if (v == "actpass")
@@ -129,7 +182,7 @@ const char *to_string(Setup s) {
 
 Result<SessionTransport> read_transport(const GstSDPMessage *msg) {
   SessionTransport out;
-  out.ice_lite = gst_sdp_message_get_attribute_val(msg, "ice-lite") != nullptr;
+  out.ice_lite = has_flag(msg, "ice-lite");
   for (guint i = 0; i < gst_sdp_message_attributes_len(msg); i++) {
     const GstSDPAttribute *a = gst_sdp_message_get_attribute(msg, i);
     if (g_strcmp0(a->key, "group") == 0 && a->value && g_str_has_prefix(a->value, "BUNDLE")) {
@@ -151,6 +204,8 @@ Result<SessionTransport> read_transport(const GstSDPMessage *msg) {
       if (!found)
         return type_error("a=group:BUNDLE names mid '" + mid + "', which no m-line has");
     }
+  if (auto s = check_credentials(out); !s)
+    return s.error();
   return out;
 }
 

@@ -17,6 +17,11 @@
 
 namespace gstrtc::sdp {
 
+// Whether a flag attribute (a=rtcp-mux, a=bundle-only, ...) is present, with or without a
+// value (gst_sdp_*_get_attribute_val gives NULL for a value-less one built in memory).
+GSTRTC_INTERNAL bool has_flag(const GstSDPMedia *media, const char *key);
+GSTRTC_INTERNAL bool has_flag(const GstSDPMessage *msg, const char *key);
+
 // a=setup (RFC 4145 §4, RFC 8842 §5).
 enum class Setup { ActPass, Active, Passive, HoldConn };
 GSTRTC_INTERNAL std::optional<Setup> parse_setup(std::string_view v);
