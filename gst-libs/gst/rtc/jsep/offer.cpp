@@ -54,9 +54,11 @@ std::vector<Negotiator::OfferSlot> Negotiator::offer_slots() {
             s.transceiver = t.id;
         s.kind = s.transceiver && !rejected ? OfferSlot::Kind::Media : OfferSlot::Kind::Rejected;
         const Transceiver *t = s.transceiver ? transceiver(*s.transceiver) : nullptr;
+        if (t && t->stopping)
+          s.kind = OfferSlot::Kind::Rejected;
         // A stopping transceiver's m-line is rejected, mid kept until negotiated (§5.2.2).
         s.recyclable = rejected && (!t || t->stopped);
-        if (rejected)
+        if (s.kind == OfferSlot::Kind::Rejected)
           s.transceiver.reset();
       } else {
         s.recyclable = true;
