@@ -247,7 +247,9 @@ std::vector<Codec> offer_codecs(const Capabilities &caps, PayloadTypes &pts) {
     if (role_of(o) == CodecRole::Red && !o.fmtp_raw.empty())
       continue; // audio red refers to a PT: not offered from capabilities
     o.pt = pts.assign(o);
-    if (o.pt < 0)
+    bool repeated =
+        std::any_of(out.begin(), out.end(), [&](const Codec &x) { return x.pt == o.pt; });
+    if (o.pt < 0 || repeated) // no PT left, or the same format listed twice
       continue;
     out.push_back(o);
     if (caps.rtx && role_of(o) == CodecRole::Media && o.clock_rate == 90000) {

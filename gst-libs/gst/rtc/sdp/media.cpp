@@ -501,9 +501,13 @@ Params parse_fmtp_params(std::string_view text) {
   for (auto item : split_fields(text, ";")) {
     item = trim(item);
     auto eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0)
+    if (eq == 0 || item.empty())
       continue;
-    out.emplace_back(std::string(trim(item.substr(0, eq))), std::string(trim(item.substr(eq + 1))));
+    if (eq == std::string_view::npos) // a flag, or red's "111/111" (RFC 2198 §5)
+      out.emplace_back(std::string(item), std::string());
+    else
+      out.emplace_back(std::string(trim(item.substr(0, eq))),
+                       std::string(trim(item.substr(eq + 1))));
   }
   return out;
 }
@@ -513,7 +517,7 @@ std::string fmtp_string(const Codec &c) {
     return c.fmtp_raw;
   std::string out;
   for (const auto &[k, v] : c.params)
-    out += (out.empty() ? "" : ";") + k + "=" + v;
+    out += (out.empty() ? "" : ";") + k + (v.empty() ? "" : "=" + v);
   return out;
 }
 
