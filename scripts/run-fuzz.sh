@@ -11,15 +11,16 @@ RESULTS="$BUILD/test-results"
 mkdir -p "$OUT" "$RESULTS"
 CXX=${FUZZ_CXX:-clang++}
 FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I"$SRC/gst-libs/gst/rtc" $(pkg-config --cflags gio-2.0 openssl libsrtp2))
-LIBS=($(pkg-config --libs gio-2.0 openssl libsrtp2))
+       -I"$SRC/gst-libs/gst/rtc" $(pkg-config --cflags gio-2.0 openssl libsrtp2 gstreamer-sdp-1.0))
+LIBS=($(pkg-config --libs gio-2.0 openssl libsrtp2 gstreamer-sdp-1.0))
 R="$SRC/gst-libs/gst/rtc"
 CORE=("$R/ice/candidate.cpp" "$R/ice/uri.cpp" "$R/dtls/certificate.cpp" "$R/dtls/session.cpp"
-      "$R/dtls/srtpprofile.cpp" "$R/srtp/context.cpp")
+      "$R/dtls/srtpprofile.cpp" "$R/dtls/fingerprint.cpp" "$R/srtp/context.cpp"
+      "$R"/sdp/*.cpp "$R"/jsep/*.cpp)
 
 cases=""
 failed=0
-for target in candidate server_uri dtls_session srtp; do
+for target in candidate server_uri dtls_session srtp sdp; do
   exe="$OUT/fuzz_$target"
   start=$(date +%s.%N)
   msg=""
@@ -30,8 +31,10 @@ for target in candidate server_uri dtls_session srtp; do
     work="$OUT/corpus_$target"
     rm -rf "$work" && mkdir -p "$work"
     runs=$RUNS
+    max_len=512
     [[ $target == dtls_session ]] && runs=$((RUNS / 5)) # a whole DTLS session per input
-    if ! "$exe" -runs="$runs" -max_len=512 -seed=1 -artifact_prefix="$OUT/" \
+    [[ $target == sdp ]] && runs=$((RUNS / 10)) max_len=8192 # two negotiations per input
+    if ! "$exe" -runs="$runs" -max_len=$max_len -seed=1 -artifact_prefix="$OUT/" \
         "$work" "$SRC/tests/fuzz/corpus/$target" \
         > "$OUT/run_$target.log" 2>&1; then
       msg="fuzzer found a crash: $(grep -m1 -E 'ERROR|SUMMARY' "$OUT/run_$target.log")"

@@ -224,3 +224,61 @@ TEST(AnswerVectors, NothingInCommonRejectsTheMlineNotTheSession) {
   }
   EXPECT_TRUE(b.transceivers()[0].stopped) << "our H.265-only video transceiver";
 }
+
+TEST(AnswerVectors, UnknownMediaIsRejectedInPlace) {
+  // Found by fuzz_sdp: an SCTP protocol on an m-line that is not "application" was taken for
+  // the data channel, and our own answer then failed to apply.
+  std::string t = read_vector("aiortc-04-datachannel-only.offer.sdp");
+  t.replace(t.find("m=application"), 13, "m=appli*ation");
+  auto offer = parse_or_die(t);
+  Negotiator b(config("BB"));
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer.get()).ok());
+  auto answer = b.create_answer();
+  ASSERT_TRUE(answer.ok());
+  const GstSDPMedia *m = gst_sdp_message_get_media(answer->get(), 0);
+  EXPECT_STREQ(gst_sdp_media_get_media(m), "appli*ation");
+  EXPECT_EQ(gst_sdp_media_get_port(m), 0u);
+  auto plan = b.set_local_description(SdpType::Answer, answer->get());
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_FALSE(plan->data.has_value());
+  EXPECT_TRUE(plan->transports.empty());
+}
+
+TEST(AnswerVectors, BrokenOffersAreRefusedWithTheLineAndNothingChanges) {
+  std::string good = read_vector("chromium-03-audio-video.offer.sdp");
+  struct Case {
+    std::string from, to, says;
+  } cases[] = {
+      {"a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP8", "a=rtpmap"},
+      {"a=mid:1", "a=mid:0", "mid"},
+      {"a=extmap:2 http", "a=extmap:0 http", "a=extmap"},
+      {"a=ice-ufrag:", "a=x-ufrag:", "ice-ufrag"},
+      {"a=fingerprint:sha-256 71", "a=fingerprint:sha-256 ZZ", "a=fingerprint"},
+      {"a=setup:actpass", "a=setup:sideways", "a=setup:sideways"},
+      {"a=ssrc-group:FID 1465124193", "a=ssrc-group:FID x", "a=ssrc-group"},
+      {"a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 7", "mid '7'"},
+  };
+  for (const auto &c : cases) {
+    std::string t = good;
+    auto p = t.find(c.from);
+    ASSERT_NE(p, std::string::npos) << c.from;
+    t.replace(p, c.from.size(), c.to);
+    auto offer = parse_or_die(t);
+    Negotiator b(config("BB"));
+    auto r = b.set_remote_description(SdpType::Offer, offer.get());
+    ASSERT_FALSE(r.ok()) << c.to;
+    EXPECT_EQ(r.error().code, ErrorCode::TypeError);
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("remote offer"), std::string::npos) << r.error().message;
+    EXPECT_EQ(b.signaling_state(), SignalingState::Stable);
+    EXPECT_EQ(b.remote_description(), nullptr);
+    EXPECT_TRUE(b.transceivers().empty());
+    // The session keeps working: the good offer is still answered.
+    auto fine = parse_or_die(good);
+    EXPECT_TRUE(b.set_remote_description(SdpType::Offer, fine.get()).ok());
+    EXPECT_TRUE(b.create_answer().ok());
+  }
+  auto garbage = sdp::parse("hello");
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_NE(garbage.error().message.find("v=0"), std::string::npos) << garbage.error().message;
+}

@@ -373,7 +373,7 @@ void read_mline(const GstSDPMedia *media, MediaSection &s) {
 }
 
 Status read_formats(MediaSection &s) {
-  if (s.protocol.find("SCTP") != std::string::npos) {
+  if (s.kind == MediaKind::Application && s.protocol.find("SCTP") != std::string::npos) {
     s.sctp = Sctp{};
     s.sctp->legacy = s.protocol == "DTLS/SCTP";
     if (s.sctp->legacy && !s.formats.empty())

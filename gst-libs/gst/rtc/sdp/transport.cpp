@@ -113,14 +113,15 @@ Status check_credentials(SessionTransport &t) {
       continue;
     if (!m.ice_ufrag.empty() && !m.fingerprints.empty())
       continue;
+    // The group's first live m-line (in group order) is its tag and must have them.
     const auto *g = group_of(t, m.mid);
     const MediaTransport *tag = nullptr;
-    for (const auto &o : t.media)
-      if (g && !o.ice_ufrag.empty() && !o.fingerprints.empty() &&
-          std::find(g->begin(), g->end(), o.mid) != g->end()) {
-        tag = &o;
-        break;
-      }
+    for (size_t k = 0; g && !tag && k < g->size(); k++)
+      for (const auto &o : t.media)
+        if (o.mid == (*g)[k] && (!o.rejected || o.bundle_only) && !tag)
+          tag = &o;
+    if (tag == &m || (tag && (tag->ice_ufrag.empty() || tag->fingerprints.empty())))
+      tag = nullptr;
     if (!tag && m.ice_ufrag.empty())
       return type_error(where(m) + ": no a=ice-ufrag/a=ice-pwd (RFC 8839 §5.4)");
     if (!tag)
