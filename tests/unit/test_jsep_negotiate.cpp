@@ -515,3 +515,115 @@ TEST(JsepData, LegacySctpPeersGetTheLegacyFormInReoffers) {
   EXPECT_EQ(media[0].mid, "0");
   EXPECT_FALSE(b.negotiation_needed());
 }
+
+TEST(JsepOffer, SimulcastLayersAreOfferedByRidAndReceivedByTheAnswerer) {
+  Negotiator a(config("AA")), b(config("BB"));
+  TransceiverInit v = video(sdp::Direction::SendOnly);
+  v.send_rids = {"h", "m", "l"};
+  ASSERT_TRUE(a.add_transceiver(v).ok());
+  v.send_rids = {"bad rid"};
+  EXPECT_FALSE(a.add_transceiver(v).ok());
+  auto offer = a.create_offer();
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(attrs(offer->get(), 0, "rid"),
+            (std::vector<std::string>{"h send", "m send", "l send"}));
+  EXPECT_EQ(attr(offer->get(), 0, "simulcast"), "send h;m;l");
+  auto media = media_of(offer->get());
+  EXPECT_TRUE(media[0].ssrcs.empty()) << "layers are told apart by rid, not SSRC";
+  EXPECT_NE(media[0].extmap(ext::kRid), nullptr);
+  auto ex = negotiate(a, b);
+  ASSERT_EQ(ex.answerer.transceivers.size(), 1u);
+  EXPECT_EQ(ex.answerer.transceivers[0].remote_rids.size(), 3u);
+  EXPECT_EQ(attr(b.current_local(), 0, "simulcast"), "recv h;m;l");
+  ASSERT_EQ(ex.offerer.transceivers[0].send.size(), 3u);
+  EXPECT_EQ(ex.offerer.transceivers[0].send[1].rid, "m");
+}
+
+TEST(JsepNegotiate, IceLitePeerMakesUsControlling) {
+  Negotiator a(config("AA")), b(config("BB"));
+  ASSERT_TRUE(a.add_transceiver(audio()).ok());
+  auto offer = a.create_offer();
+  ASSERT_TRUE(a.set_local_description(SdpType::Offer, offer->get()).ok());
+  // An SFU that is ice-lite answers and offers; the full agent controls (RFC 8445 §6.1.1).
+  Negotiator sfu(config("CC"));
+  ASSERT_TRUE(sfu.set_remote_description(SdpType::Offer, offer->get()).ok());
+  auto answer = sfu.create_answer();
+  gst_sdp_message_add_attribute(answer->get(), "ice-lite", nullptr);
+  auto plan = a.set_remote_description(SdpType::Answer, answer->get());
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->transports[0].remote_ice_lite);
+  EXPECT_TRUE(plan->transports[0].ice_controlling);
+  Negotiator c(config("DD"));
+  auto lite_offer = sdp::copy(offer->get());
+  gst_sdp_message_add_attribute(lite_offer.get(), "ice-lite", nullptr);
+  ASSERT_TRUE(c.set_remote_description(SdpType::Offer, lite_offer.get()).ok());
+  auto ca = c.create_answer();
+  auto cp = c.set_local_description(SdpType::Answer, ca->get());
+  ASSERT_TRUE(cp.ok());
+  EXPECT_TRUE(cp->transports[0].ice_controlling) << "answerer to a lite offerer controls";
+}
+
+TEST(JsepNegotiate, PranswerStartsTransportsBeforeTheFinalAnswer) {
+  Negotiator a(config("AA")), b(config("BB"));
+  ASSERT_TRUE(a.add_transceiver(audio()).ok());
+  auto offer = a.create_offer();
+  ASSERT_TRUE(a.set_local_description(SdpType::Offer, offer->get()).ok());
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer->get()).ok());
+  auto pr = b.create_answer();
+  ASSERT_TRUE(pr.ok());
+  auto bp = b.set_local_description(SdpType::Pranswer, pr->get());
+  ASSERT_TRUE(bp.ok()) << bp.error().message;
+  EXPECT_FALSE(bp->final);
+  EXPECT_EQ(b.signaling_state(), SignalingState::HaveLocalPranswer);
+  auto ap = a.set_remote_description(SdpType::Pranswer, pr->get());
+  ASSERT_TRUE(ap.ok()) << ap.error().message;
+  EXPECT_EQ(a.signaling_state(), SignalingState::HaveRemotePranswer);
+  ASSERT_EQ(ap->transports.size(), 1u);
+  EXPECT_TRUE(ap->transports[0].remote.has_value()) << "ICE can start on a pranswer";
+  EXPECT_TRUE(ap->transports[0].dtls_client.has_value());
+  auto fin = b.create_answer();
+  ASSERT_TRUE(fin.ok());
+  ASSERT_TRUE(b.set_local_description(SdpType::Answer, fin->get()).ok());
+  auto done = a.set_remote_description(SdpType::Answer, fin->get());
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(done->final);
+  EXPECT_EQ(a.signaling_state(), SignalingState::Stable);
+}
+
+TEST(JsepNegotiate, DataOnlySessionAndTheSmallerMessageSizeIsKnown) {
+  Negotiator a(config("AA")), b(config("BB"));
+  a.want_data_channel();
+  auto offer = a.create_offer();
+  ASSERT_TRUE(offer.ok());
+  ASSERT_EQ(gst_sdp_message_medias_len(offer->get()), 1u);
+  auto ex = negotiate(a, b);
+  ASSERT_TRUE(ex.offerer.data && ex.answerer.data);
+  EXPECT_TRUE(ex.offerer.transceivers.empty());
+  EXPECT_EQ(ex.offerer.data->mid, "0");
+  EXPECT_EQ(ex.offerer.data->local_port, 5000u);
+  EXPECT_EQ(ex.offerer.data->remote_port, 5000u);
+  EXPECT_EQ(ex.offerer.transports.size(), 1u);
+  // A peer that says nothing about max-message-size gets 65536 (RFC 8841 §6.1).
+  auto legacy = parse_or_die(read_vector("webrtcbin-01-audio-video-data.offer.sdp"));
+  Negotiator c(config("CC"));
+  auto plan = c.set_remote_description(SdpType::Offer, legacy.get());
+  ASSERT_TRUE(plan.ok());
+  ASSERT_TRUE(plan->data.has_value());
+  EXPECT_EQ(plan->data->remote_max_message_size, 65536u);
+}
+
+TEST(JsepNegotiate, WithoutBundleEveryMlineHasItsOwnTransport) {
+  auto offer = parse_or_die(read_vector("chromium-03-audio-video.offer.sdp"));
+  gst_sdp_message_remove_attribute(offer.get(), 0); // a=group:BUNDLE is the first one
+  ASSERT_EQ(gst_sdp_message_get_attribute_val(offer.get(), "group"), nullptr);
+  Negotiator b(config("BB"));
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer.get()).ok());
+  auto answer = b.create_answer();
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(gst_sdp_message_get_attribute_val(answer->get(), "group"), nullptr);
+  EXPECT_NE(attr(answer->get(), 0, "ice-ufrag"), attr(answer->get(), 1, "ice-ufrag"));
+  auto plan = b.set_local_description(SdpType::Answer, answer->get());
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->transports.size(), 2u);
+  EXPECT_NE(plan->transceivers[0].transport, plan->transceivers[1].transport);
+}
