@@ -21,6 +21,20 @@ std::ostream &operator<<(std::ostream &os, const Expect &e) {
   return os << e.file;
 }
 
+// A video transceiver that has one codec.
+TransceiverInit video_with(const char *name, sdp::Params params = {}) {
+  TransceiverInit v;
+  v.kind = sdp::MediaKind::Video;
+  Capabilities caps;
+  sdp::Codec c;
+  c.name = name;
+  c.clock_rate = 90000;
+  c.params = std::move(params);
+  caps.codecs = {c};
+  v.codecs = caps;
+  return v;
+}
+
 class AnswerVector : public ::testing::TestWithParam<Expect> {};
 
 // What holds for every answer we give to any offer.
@@ -39,8 +53,9 @@ void check_answer(const sdp::Message &offer, const GstSDPMessage *answer, const 
     EXPECT_EQ(attr(answer, i, "ice-ufrag"), attr(answer, 0, "ice-ufrag")) << "one transport";
     EXPECT_EQ(attr(answer, i, "fingerprint").substr(0, 10), "sha-256 BB");
     // A new transceiver receives only: recvonly to sendrecv/sendonly, inactive to recvonly.
-    if (am[i].is_rtp())
+    if (am[i].is_rtp()) {
       EXPECT_EQ(am[i].direction, sdp::answer_direction(om[i].direction, sdp::Direction::RecvOnly));
+    }
     for (const auto &c : am[i].codecs) {
       const sdp::Codec *o = om[i].codec(c.pt);
       ASSERT_NE(o, nullptr) << "answer PT " << c.pt << " was not offered";
@@ -97,8 +112,9 @@ TEST_P(AnswerVector, AnswerIsValidAndComplete) {
     for (const auto &rid : tp.remote_rids)
       EXPECT_NE(std::find(e.simulcast_recv.begin(), e.simulcast_recv.end(), rid.id),
                 e.simulcast_recv.end());
-    if (!e.simulcast_recv.empty())
+    if (!e.simulcast_recv.empty()) {
       EXPECT_EQ(tp.remote_rids.size(), e.simulcast_recv.size());
+    }
   }
   EXPECT_EQ(firsts, e.first_codecs);
   ASSERT_EQ(plan->data.has_value(), e.data);
@@ -176,16 +192,9 @@ TEST(AnswerVectors, ChromiumRecvonlyOfferIsAnsweredSendonlyByLocalTracks) {
 TEST(AnswerVectors, H264IsMatchedByProfileNotByText) {
   auto offer = parse_or_die(read_vector("chromium-08-h264-only.offer.sdp"));
   Negotiator b(config("BB"));
-  TransceiverInit v;
-  v.kind = sdp::MediaKind::Video;
-  Capabilities caps;
-  sdp::Codec h;
-  h.name = "H264";
-  h.clock_rate = 90000;
-  // Constrained Baseline written as 42c01f (constraint_set1 alone): same profile as 42e01f.
-  h.params = {{"profile-level-id", "42c028"}, {"packetization-mode", "1"}};
-  caps.codecs = {h};
-  v.codecs = caps;
+  // Constrained Baseline 4.0 written as 42c028 (constraint_set1 alone): the same profile as
+  // the offer's 42e01f.
+  auto v = video_with("H264", {{"profile-level-id", "42c028"}, {"packetization-mode", "1"}});
   ASSERT_TRUE(b.add_transceiver(v).ok());
   ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer.get()).ok());
   auto answer = b.create_answer();
@@ -200,15 +209,7 @@ TEST(AnswerVectors, H264IsMatchedByProfileNotByText) {
 TEST(AnswerVectors, NothingInCommonRejectsTheMlineNotTheSession) {
   auto offer = parse_or_die(read_vector("chromium-03-audio-video.offer.sdp"));
   Negotiator b(config("BB"));
-  TransceiverInit v;
-  v.kind = sdp::MediaKind::Video;
-  Capabilities caps;
-  sdp::Codec h;
-  h.name = "H265";
-  h.clock_rate = 90000;
-  caps.codecs = {h};
-  v.codecs = caps;
-  ASSERT_TRUE(b.add_transceiver(v).ok());
+  ASSERT_TRUE(b.add_transceiver(video_with("H265")).ok());
   ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer.get()).ok());
   auto answer = b.create_answer();
   ASSERT_TRUE(answer.ok());

@@ -90,12 +90,14 @@ TEST(SdpTransport, EveryRealVectorReads) {
       ASSERT_FALSE(m.fingerprints.empty()) << path;
       EXPECT_EQ(m.fingerprints[0].hash, "sha-256") << path;
       ASSERT_TRUE(m.setup) << path;
-      if (offer)
+      if (offer) {
         EXPECT_EQ(*m.setup, Setup::ActPass) << path;
-      else
+      } else {
         EXPECT_NE(*m.setup, Setup::ActPass) << path << ": answers choose a role";
-      if (gathered && !m.bundle_only && !m.candidates.empty())
+      }
+      if (gathered && !m.bundle_only && !m.candidates.empty()) {
         EXPECT_EQ(m.candidates[0].address, "127.0.0.1") << path;
+      }
     }
     gst_sdp_message_free(msg);
   }

@@ -11,19 +11,6 @@ namespace gstrtc::jsep {
 
 namespace {
 
-sdp::MediaSection rejected_answer(const sdp::MediaSection &o) {
-  sdp::MediaSection a;
-  a.index = o.index;
-  a.kind = o.kind;
-  a.media = o.media;
-  a.protocol = o.protocol;
-  a.formats = o.formats.empty() ? std::vector<std::string>{"0"} : o.formats;
-  a.mid = o.mid;
-  a.sctp = o.sctp;
-  a.rejected = true;
-  return a;
-}
-
 // DTLS-SRTP RTP profiles (RFC 5764 §8, RFC 8843); plain RTP/AVP and SDES are not accepted.
 bool secure_rtp(const std::string &proto) {
   return proto == "UDP/TLS/RTP/SAVPF" || proto == "UDP/TLS/RTP/SAVP" ||
@@ -68,11 +55,11 @@ void answer_simulcast(const sdp::MediaSection &o, const Transceiver &t, sdp::Med
 
 sdp::MediaSection Negotiator::answer_media(const sdp::MediaSection &o) {
   if (o.rejected)
-    return rejected_answer(o);
+    return rejected_section(o);
   if (o.sctp) {
     std::string key = o.mid.empty() ? "#" + std::to_string(o.index) : o.mid;
     if (key != data_mid_)
-      return rejected_answer(o); // one SCTP association per session
+      return rejected_section(o); // one SCTP association per session
     sdp::MediaSection a = data_media(o.mid, &o);
     a.index = o.index;
     a.protocol = o.protocol;
@@ -83,7 +70,7 @@ sdp::MediaSection Negotiator::answer_media(const sdp::MediaSection &o) {
     if (x.mline == o.index)
       t = &x;
   if (!o.is_rtp() || !secure_rtp(o.protocol) || !t || t->stopped || t->stopping)
-    return rejected_answer(o);
+    return rejected_section(o);
   sdp::MediaSection a;
   a.index = o.index;
   a.kind = o.kind;
@@ -92,7 +79,7 @@ sdp::MediaSection Negotiator::answer_media(const sdp::MediaSection &o) {
   a.mid = o.mid;
   a.codecs = answer_codecs(o.codecs, t->codecs);
   if (a.codecs.empty())
-    return rejected_answer(o); // RFC 9429 §5.3.1: no common codec
+    return rejected_section(o); // RFC 9429 §5.3.1: no common codec
   a.direction = sdp::answer_direction(o.direction, t->direction);
   a.extmaps = ext::answer_extensions(o.extmaps, t->extensions);
   answer_simulcast(o, *t, a);

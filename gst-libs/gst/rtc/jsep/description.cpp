@@ -111,6 +111,20 @@ std::vector<std::optional<unsigned>> transport_owners(const Description &d, Owne
   return out;
 }
 
+sdp::MediaSection rejected_section(const sdp::MediaSection &m) {
+  sdp::MediaSection r;
+  r.index = m.index;
+  r.kind = m.kind;
+  r.media = m.media;
+  r.protocol = m.protocol;
+  r.formats = m.formats.empty() ? std::vector<std::string>{"0"} : m.formats;
+  r.codecs = m.codecs;
+  r.sctp = m.sctp;
+  r.mid = m.mid;
+  r.rejected = true;
+  return r;
+}
+
 void write_session(GstSDPMessage *msg, uint64_t session_id, uint64_t version,
                    const std::vector<std::vector<std::string>> &bundle_groups) {
   gst_sdp_message_set_version(msg, "0");

@@ -48,6 +48,9 @@ struct TransportAttributes {
   bool bundle_only = false;
 };
 
+// The port-0 form of an m-line (RFC 3264 §6): same media, protocol and mid, one format.
+GSTRTC_INTERNAL sdp::MediaSection rejected_section(const sdp::MediaSection &m);
+
 // Appends an m-line: m=/c=, ICE/DTLS attributes (when `transport`), mid, rtcp-mux and
 // rtcp-rsize for RTP, then the media attributes.
 GSTRTC_INTERNAL void write_section(GstSDPMessage *msg, const sdp::MediaSection &s,

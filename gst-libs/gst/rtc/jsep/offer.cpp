@@ -9,23 +9,6 @@
 
 namespace gstrtc::jsep {
 
-namespace {
-
-sdp::MediaSection rejected_copy(const sdp::MediaSection &m) {
-  sdp::MediaSection r;
-  r.kind = m.kind;
-  r.media = m.media;
-  r.protocol = m.protocol;
-  r.formats = m.formats.empty() ? std::vector<std::string>{"0"} : m.formats;
-  r.codecs = m.codecs;
-  r.sctp = m.sctp;
-  r.mid = m.mid;
-  r.rejected = true;
-  return r;
-}
-
-} // namespace
-
 // The slots of the next offer (RFC 9429 §5.2.2): existing m-lines in place, recycled or
 // appended new ones.
 std::vector<Negotiator::OfferSlot> Negotiator::offer_slots() {
@@ -45,7 +28,7 @@ std::vector<Negotiator::OfferSlot> Negotiator::offer_slots() {
       s.existing = true;
       bool rejected = m.rejected ||
                       (remote && m.index < remote->media.size() && remote->media[m.index].rejected);
-      s.section = rejected_copy(m);
+      s.section = rejected_section(m);
       if (m.sctp && !rejected) {
         s.kind = OfferSlot::Kind::Data;
       } else if (!m.sctp) {
