@@ -15,8 +15,8 @@ FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 LIBS=($(pkg-config --libs gio-2.0 openssl libsrtp2 gstreamer-sdp-1.0))
 R="$SRC/gst-libs/gst/rtc"
 CORE=("$R/ice/candidate.cpp" "$R/ice/uri.cpp" "$R/dtls/certificate.cpp" "$R/dtls/session.cpp"
-      "$R/dtls/srtpprofile.cpp" "$R/dtls/fingerprint.cpp" "$R/srtp/context.cpp"
-      "$R"/sdp/*.cpp "$R"/jsep/*.cpp)
+      "$R/dtls/srtpprofile.cpp" "$R/dtls/fingerprint.cpp" "$R/srtp/context.cpp")
+NEGOTIATION=("$R"/sdp/*.cpp "$R"/jsep/*.cpp) # only fuzz_sdp needs these
 
 cases=""
 failed=0
@@ -24,7 +24,9 @@ for target in candidate server_uri dtls_session srtp sdp; do
   exe="$OUT/fuzz_$target"
   start=$(date +%s.%N)
   msg=""
-  if ! "$CXX" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$target.cpp" "${CORE[@]}" "${LIBS[@]}" \
+  sources=("${CORE[@]}")
+  [[ $target == sdp ]] && sources+=("${NEGOTIATION[@]}")
+  if ! "$CXX" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$target.cpp" "${sources[@]}" "${LIBS[@]}" \
       -o "$exe" 2> "$OUT/build_$target.log"; then
     msg="build failed: $(tail -n 5 "$OUT/build_$target.log")"
   else

@@ -283,3 +283,29 @@ TEST(AnswerVectors, BrokenOffersAreRefusedWithTheLineAndNothingChanges) {
   ASSERT_FALSE(garbage.ok());
   EXPECT_NE(garbage.error().message.find("v=0"), std::string::npos) << garbage.error().message;
 }
+
+TEST(AnswerVectors, ChromiumFecAndRepairPairsAreKeptTogether) {
+  auto offer = parse_or_die(read_vector("chromium-05-audio-video-data.offer.sdp"));
+  Negotiator b(config("BB"));
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, offer.get()).ok());
+  auto answer = b.create_answer();
+  ASSERT_TRUE(answer.ok());
+  auto video = media_of(answer->get())[1];
+  // red 118 with its rtx 119, and ulpfec 120, as offered; every rtx after the codec it repairs.
+  ASSERT_NE(video.codec(118), nullptr);
+  EXPECT_EQ(video.codec(118)->name, "red");
+  ASSERT_NE(video.codec(119), nullptr);
+  EXPECT_EQ(*video.codec(119)->param("apt"), "118");
+  ASSERT_NE(video.codec(120), nullptr);
+  EXPECT_EQ(video.codec(120)->name, "ulpfec");
+  for (size_t i = 0; i < video.codecs.size(); i++)
+    if (video.codecs[i].name == "rtx") {
+      ASSERT_GT(i, 0u);
+      EXPECT_EQ(*video.codecs[i].param("apt"), std::to_string(video.codecs[i - 1].pt));
+    }
+  // Audio: red (63, "111/111") and CN (13) are not ours, so they are not answered.
+  auto audio = media_of(answer->get())[0];
+  EXPECT_EQ(audio.codec(63), nullptr);
+  EXPECT_EQ(audio.codec(13), nullptr);
+  EXPECT_NE(audio.codec(126), nullptr) << "telephone-event/8000";
+}
