@@ -112,3 +112,32 @@ def test_named_transports_carry_checked_bytes_between_parse_launch_pipelines():
     assert stats.get_value("packets-sent") == 2000
     sender.set_state(Gst.State.NULL)
     receiver.set_state(Gst.State.NULL)
+
+
+def test_session_descriptions_from_python_like_webrtcbin():
+    gi.require_version("GstSdp", "1.0")
+    from gi.repository import GstSdp
+    path = __import__("os").path.join(__import__("os").environ["GSTRTC_TEST_DATA"], "sdp",
+                                      "chromium-03-audio-video.offer.sdp")
+    text = open(path, newline="").read()
+    res, msg = GstSdp.SDPMessage.new_from_text(text)
+    assert res == GstSdp.SDPResult.OK
+    # webrtcbin's spelling, renamed: GstWebRTC.WebRTCSessionDescription.new(type, sdp)
+    desc = GstRtc.SessionDescription.new(GstRtc.SDPType.OFFER, msg)
+    assert desc.type == GstRtc.SDPType.OFFER
+    assert desc.sdp.medias_len() == 2
+    assert desc.sdp.get_media(1).get_media() == "video"
+    assert GstRtc.sdp_type_to_string(desc.type) == "offer"
+    copy = desc.copy()
+    assert copy.to_text() == desc.to_text()
+    answer = GstRtc.SessionDescription.new_from_text(GstRtc.SDPType.ANSWER, text)
+    assert answer.type == GstRtc.SDPType.ANSWER
+    assert answer.sdp.get_media(0).get_attribute_val("mid") == "0"
+    # Not SDP: a GError naming what is wrong, in the GstRtc error domain.
+    try:
+        GstRtc.SessionDescription.new_from_text(GstRtc.SDPType.OFFER, "hello")
+        assert False, "accepted garbage"
+    except GLib.Error as e:
+        assert e.domain == "gst-rtc-error-quark"
+        assert e.code == int(GstRtc.Error.TYPE_ERROR)
+        assert "v=0" in e.message, e.message

@@ -8,3 +8,4 @@
 #include <gst/rtc/rtcicetransport.h>
 #include <gst/rtc/rtccertificate.h>
 #include <gst/rtc/rtcdtlstransport.h>
+#include <gst/rtc/rtcsessiondescription.h>
