@@ -141,3 +141,37 @@ def test_session_descriptions_from_python_like_webrtcbin():
         assert e.domain == "gst-rtc-error-quark"
         assert e.code == int(GstRtc.Error.TYPE_ERROR)
         assert "v=0" in e.message, e.message
+
+
+def test_every_enum_has_webrtcbins_values():
+    """Ported code compares and passes these as integers: each GstRtc enum must have the same
+    members with the same values as its GstWebRTC counterpart (gst-plugins-bad 1.22)."""
+    gi.require_version("GstWebRTC", "1.0")
+    from gi.repository import GstWebRTC
+    pairs = {
+        "ICEConnectionState": "WebRTCICEConnectionState",
+        "ICEGatheringState": "WebRTCICEGatheringState",
+        "ICERole": "WebRTCICERole",
+        "ICETransportPolicy": "WebRTCICETransportPolicy",
+        "DTLSTransportState": "WebRTCDTLSTransportState",
+        "SignalingState": "WebRTCSignalingState",
+        "SDPType": "WebRTCSDPType",
+        "RTPTransceiverDirection": "WebRTCRTPTransceiverDirection",
+        "Kind": "WebRTCKind",
+        "BundlePolicy": "WebRTCBundlePolicy",
+        "PeerConnectionState": "WebRTCPeerConnectionState",
+        "FECType": "WebRTCFECType",
+        "SCTPTransportState": "WebRTCSCTPTransportState",
+        "DataChannelState": "WebRTCDataChannelState",
+        "PriorityType": "WebRTCPriorityType",
+        "StatsType": "WebRTCStatsType",
+    }
+    for ours, theirs in pairs.items():
+        a, b = getattr(GstRtc, ours), getattr(GstWebRTC, theirs)
+        their_members = {k: int(v) for k, v in b.__enum_values__.items()}
+        our_members = {k: int(v) for k, v in a.__enum_values__.items()}
+        their_nicks = {v.value_nick: int(k) for k, v in b.__enum_values__.items()}
+        our_nicks = {v.value_nick: int(k) for k, v in a.__enum_values__.items()}
+        for nick, value in their_nicks.items():
+            assert our_nicks.get(nick) == value, (ours, nick, our_nicks, their_members)
+        assert set(our_nicks) >= set(their_nicks), (ours, our_members)

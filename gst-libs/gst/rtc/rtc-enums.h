@@ -126,6 +126,168 @@ typedef enum {
 } GstRtcSDPType;
 
 /**
+ * GstRtcRTPTransceiverDirection:
+ * @GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE: none
+ * @GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE: inactive
+ * @GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY: sendonly
+ * @GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY: recvonly
+ * @GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV: sendrecv
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcrtptransceiverdirection
+ */
+typedef enum {
+  GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE,
+  GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE,
+  GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
+  GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
+  GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+} GstRtcRTPTransceiverDirection;
+
+/**
+ * GstRtcKind:
+ * @GST_RTC_KIND_UNKNOWN: not known yet
+ * @GST_RTC_KIND_AUDIO: audio
+ * @GST_RTC_KIND_VIDEO: video
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-mediastreamtrack-kind
+ */
+typedef enum {
+  GST_RTC_KIND_UNKNOWN,
+  GST_RTC_KIND_AUDIO,
+  GST_RTC_KIND_VIDEO,
+} GstRtcKind;
+
+/**
+ * GstRtcBundlePolicy:
+ * @GST_RTC_BUNDLE_POLICY_NONE: none (treated as balanced)
+ * @GST_RTC_BUNDLE_POLICY_BALANCED: balanced
+ * @GST_RTC_BUNDLE_POLICY_MAX_COMPAT: max-compat
+ * @GST_RTC_BUNDLE_POLICY_MAX_BUNDLE: max-bundle
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcbundlepolicy
+ */
+typedef enum {
+  GST_RTC_BUNDLE_POLICY_NONE,
+  GST_RTC_BUNDLE_POLICY_BALANCED,
+  GST_RTC_BUNDLE_POLICY_MAX_COMPAT,
+  GST_RTC_BUNDLE_POLICY_MAX_BUNDLE,
+} GstRtcBundlePolicy;
+
+/**
+ * GstRtcPeerConnectionState:
+ * @GST_RTC_PEER_CONNECTION_STATE_NEW: new
+ * @GST_RTC_PEER_CONNECTION_STATE_CONNECTING: connecting
+ * @GST_RTC_PEER_CONNECTION_STATE_CONNECTED: connected
+ * @GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED: disconnected
+ * @GST_RTC_PEER_CONNECTION_STATE_FAILED: failed
+ * @GST_RTC_PEER_CONNECTION_STATE_CLOSED: closed
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcpeerconnectionstate
+ */
+typedef enum {
+  GST_RTC_PEER_CONNECTION_STATE_NEW,
+  GST_RTC_PEER_CONNECTION_STATE_CONNECTING,
+  GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+  GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED,
+  GST_RTC_PEER_CONNECTION_STATE_FAILED,
+  GST_RTC_PEER_CONNECTION_STATE_CLOSED,
+} GstRtcPeerConnectionState;
+
+/**
+ * GstRtcFECType:
+ * @GST_RTC_FEC_TYPE_NONE: none
+ * @GST_RTC_FEC_TYPE_ULP_RED: ULP FEC inside RED (RFC 5109, RFC 2198)
+ */
+typedef enum {
+  GST_RTC_FEC_TYPE_NONE,
+  GST_RTC_FEC_TYPE_ULP_RED,
+} GstRtcFECType;
+
+/**
+ * GstRtcSCTPTransportState:
+ * @GST_RTC_SCTP_TRANSPORT_STATE_NEW: new
+ * @GST_RTC_SCTP_TRANSPORT_STATE_CONNECTING: connecting
+ * @GST_RTC_SCTP_TRANSPORT_STATE_CONNECTED: connected
+ * @GST_RTC_SCTP_TRANSPORT_STATE_CLOSED: closed
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcsctptransportstate
+ */
+typedef enum {
+  GST_RTC_SCTP_TRANSPORT_STATE_NEW,
+  GST_RTC_SCTP_TRANSPORT_STATE_CONNECTING,
+  GST_RTC_SCTP_TRANSPORT_STATE_CONNECTED,
+  GST_RTC_SCTP_TRANSPORT_STATE_CLOSED,
+} GstRtcSCTPTransportState;
+
+/**
+ * GstRtcDataChannelState:
+ * @GST_RTC_DATA_CHANNEL_STATE_CONNECTING: connecting
+ * @GST_RTC_DATA_CHANNEL_STATE_OPEN: open
+ * @GST_RTC_DATA_CHANNEL_STATE_CLOSING: closing
+ * @GST_RTC_DATA_CHANNEL_STATE_CLOSED: closed
+ *
+ * See https://www.w3.org/TR/webrtc/#dom-rtcdatachannelstate
+ */
+typedef enum {
+  GST_RTC_DATA_CHANNEL_STATE_CONNECTING = 1,
+  GST_RTC_DATA_CHANNEL_STATE_OPEN,
+  GST_RTC_DATA_CHANNEL_STATE_CLOSING,
+  GST_RTC_DATA_CHANNEL_STATE_CLOSED,
+} GstRtcDataChannelState;
+
+/**
+ * GstRtcPriorityType:
+ * @GST_RTC_PRIORITY_TYPE_VERY_LOW: very-low
+ * @GST_RTC_PRIORITY_TYPE_LOW: low
+ * @GST_RTC_PRIORITY_TYPE_MEDIUM: medium
+ * @GST_RTC_PRIORITY_TYPE_HIGH: high
+ *
+ * See https://www.w3.org/TR/webrtc-priority/#rtc-priority-type
+ */
+typedef enum {
+  GST_RTC_PRIORITY_TYPE_VERY_LOW = 1,
+  GST_RTC_PRIORITY_TYPE_LOW,
+  GST_RTC_PRIORITY_TYPE_MEDIUM,
+  GST_RTC_PRIORITY_TYPE_HIGH,
+} GstRtcPriorityType;
+
+/**
+ * GstRtcStatsType:
+ * @GST_RTC_STATS_CODEC: codec
+ * @GST_RTC_STATS_INBOUND_RTP: inbound-rtp
+ * @GST_RTC_STATS_OUTBOUND_RTP: outbound-rtp
+ * @GST_RTC_STATS_REMOTE_INBOUND_RTP: remote-inbound-rtp
+ * @GST_RTC_STATS_REMOTE_OUTBOUND_RTP: remote-outbound-rtp
+ * @GST_RTC_STATS_CSRC: csrc
+ * @GST_RTC_STATS_PEER_CONNECTION: peer-connection
+ * @GST_RTC_STATS_DATA_CHANNEL: data-channel
+ * @GST_RTC_STATS_STREAM: stream
+ * @GST_RTC_STATS_TRANSPORT: transport
+ * @GST_RTC_STATS_CANDIDATE_PAIR: candidate-pair
+ * @GST_RTC_STATS_LOCAL_CANDIDATE: local-candidate
+ * @GST_RTC_STATS_REMOTE_CANDIDATE: remote-candidate
+ * @GST_RTC_STATS_CERTIFICATE: certificate
+ *
+ * See https://www.w3.org/TR/webrtc-stats/#rtcstatstype-str*
+ */
+typedef enum {
+  GST_RTC_STATS_CODEC = 1,
+  GST_RTC_STATS_INBOUND_RTP,
+  GST_RTC_STATS_OUTBOUND_RTP,
+  GST_RTC_STATS_REMOTE_INBOUND_RTP,
+  GST_RTC_STATS_REMOTE_OUTBOUND_RTP,
+  GST_RTC_STATS_CSRC,
+  GST_RTC_STATS_PEER_CONNECTION,
+  GST_RTC_STATS_DATA_CHANNEL,
+  GST_RTC_STATS_STREAM,
+  GST_RTC_STATS_TRANSPORT,
+  GST_RTC_STATS_CANDIDATE_PAIR,
+  GST_RTC_STATS_LOCAL_CANDIDATE,
+  GST_RTC_STATS_REMOTE_CANDIDATE,
+  GST_RTC_STATS_CERTIFICATE,
+} GstRtcStatsType;
+
+/**
  * GstRtcError:
  * @GST_RTC_ERROR_DATA_CHANNEL_FAILURE: data-channel-failure
  * @GST_RTC_ERROR_DTLS_FAILURE: dtls-failure
