@@ -627,3 +627,25 @@ TEST(JsepNegotiate, WithoutBundleEveryMlineHasItsOwnTransport) {
   ASSERT_EQ(plan->transports.size(), 2u);
   EXPECT_NE(plan->transceivers[0].transport, plan->transceivers[1].transport);
 }
+
+TEST(JsepOffer, OfferingAgainBeforeTheAnswerKeepsMidsAndCredentials) {
+  Negotiator a(config("AA")), b(config("BB"));
+  ASSERT_TRUE(a.add_transceiver(audio()).ok());
+  auto first = a.create_offer();
+  ASSERT_TRUE(a.set_local_description(SdpType::Offer, first->get()).ok());
+  ASSERT_TRUE(a.add_transceiver(video()).ok());
+  auto second = a.create_offer(); // allowed in have-local-offer (RFC 9429 §5.2)
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  auto m1 = media_of(first->get()), m2 = media_of(second->get());
+  ASSERT_EQ(m2.size(), 2u);
+  EXPECT_EQ(m2[0].mid, m1[0].mid);
+  EXPECT_EQ(attr(second->get(), 0, "ice-ufrag"), attr(first->get(), 0, "ice-ufrag"));
+  EXPECT_EQ(names(m2[0].codecs), names(m1[0].codecs));
+  ASSERT_TRUE(a.set_local_description(SdpType::Offer, second->get()).ok());
+  ASSERT_TRUE(b.set_remote_description(SdpType::Offer, second->get()).ok());
+  auto answer = b.create_answer();
+  ASSERT_TRUE(b.set_local_description(SdpType::Answer, answer->get()).ok());
+  auto plan = a.set_remote_description(SdpType::Answer, answer->get());
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->transceivers.size(), 2u);
+}
