@@ -1,6 +1,8 @@
 // Small string helpers shared by the parsers.
 #pragma once
 
+#include <glib.h>
+
 #include <string_view>
 #include <vector>
 
@@ -21,6 +23,11 @@ inline std::vector<std::string_view> split_fields(std::string_view s, std::strin
     i = j;
   }
   return out;
+}
+
+// ASCII case-insensitive equality (SDP tokens, encoding names, hex fingerprints).
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && g_ascii_strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 } // namespace gstrtc

@@ -1,5 +1,7 @@
 #include "dtls/session.hpp"
 
+#include "core/strings.hpp"
+
 #include <glib.h>
 #include <openssl/pem.h>
 
@@ -34,10 +36,6 @@ bool well_formed(std::span<const uint8_t> d) {
     off += 13 + len;
   }
   return off == d.size();
-}
-
-bool fingerprint_equal(const std::string &a, const std::string &b) {
-  return a.size() == b.size() && g_ascii_strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 } // namespace
@@ -190,7 +188,7 @@ bool Session::verify_peer(X509 *cert) {
     return true;
   }
   for (const auto &fp : cfg_.remote_fingerprints)
-    if (fingerprint_equal(fingerprint_of(cert, fp.hash), fp.value))
+    if (iequals(fingerprint_of(cert, fp.hash), fp.value))
       return true;
   const auto &want = cfg_.remote_fingerprints.front();
   error_ = Error{ErrorCode::FingerprintFailure,

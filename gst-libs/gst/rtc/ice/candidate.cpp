@@ -23,10 +23,6 @@ template <typename T> bool parse_uint(std::string_view s, T &out, size_t max_dig
   return true;
 }
 
-bool ieq(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && g_ascii_strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 bool is_ip(std::string_view s) {
   std::string tmp(s);
   return g_hostname_is_ip_address(tmp.c_str());
@@ -174,7 +170,7 @@ Result<Candidate> parse_candidate(std::string_view raw) {
   if (line.starts_with("a="))
     line.remove_prefix(2);
   constexpr std::string_view kPrefix = "candidate:";
-  if (line.size() < kPrefix.size() || !ieq(line.substr(0, kPrefix.size()), kPrefix))
+  if (line.size() < kPrefix.size() || !iequals(line.substr(0, kPrefix.size()), kPrefix))
     return type_error("invalid ICE candidate: '" + printable(raw) +
                       "' does not start with 'candidate:'");
   auto f = split_fields(line.substr(kPrefix.size()));
@@ -188,9 +184,9 @@ Result<Candidate> parse_candidate(std::string_view raw) {
   c.foundation = f[0];
   if (!parse_uint(f[1], c.component, 3) || c.component < 1 || c.component > 256)
     return field_error("component-id", f[1], line);
-  if (ieq(f[2], "udp"))
+  if (iequals(f[2], "udp"))
     c.protocol = Protocol::Udp;
-  else if (ieq(f[2], "tcp"))
+  else if (iequals(f[2], "tcp"))
     c.protocol = Protocol::Tcp;
   else
     return field_error("transport", f[2], line);

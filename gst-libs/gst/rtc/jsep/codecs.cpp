@@ -1,5 +1,6 @@
 #include "jsep/codecs.hpp"
 
+#include "core/strings.hpp"
 #include "jsep/h264.hpp"
 
 #include <algorithm>
@@ -8,10 +9,6 @@
 namespace gstrtc::jsep {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && g_ascii_strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 std::string param_or(const Codec &c, const char *key, const char *dflt) {
   const std::string *v = c.param(key);

@@ -45,13 +45,6 @@ Status check_groups(const Description &d) {
 
 } // namespace
 
-const std::vector<std::string> *Description::bundle_group(const std::string &mid) const {
-  for (const auto &g : transport.bundle_groups)
-    if (!mid.empty() && std::find(g.begin(), g.end(), mid) != g.end())
-      return &g;
-  return nullptr;
-}
-
 std::optional<unsigned> Description::index_of(const std::string &mid) const {
   for (const auto &m : media)
     if (!mid.empty() && m.mid == mid)
@@ -83,7 +76,7 @@ std::vector<std::optional<unsigned>> transport_owners(const Description &d, Owne
     if (!live(i))
       continue;
     out[i] = i;
-    const auto *g = d.bundle_group(d.media[i].mid);
+    const auto *g = d.transport.bundle_group(d.media[i].mid);
     if (!g)
       continue;
     // The tag: the group's first live m-line (RFC 8843 §7.3.1 lists the answerer's tag first).

@@ -21,7 +21,6 @@ struct Description {
   sdp::SessionTransport transport;
   std::vector<sdp::MediaSection> media;
 
-  const std::vector<std::string> *bundle_group(const std::string &mid) const;
   std::optional<unsigned> index_of(const std::string &mid) const;
 };
 

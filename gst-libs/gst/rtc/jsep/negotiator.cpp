@@ -22,10 +22,6 @@ GstSDPMedia *mutable_media(GstSDPMessage *msg, unsigned i) {
   return &g_array_index(msg->medias, GstSDPMedia, i);
 }
 
-std::string where(unsigned i, const std::string &mid) {
-  return "m-line " + std::to_string(i) + (mid.empty() ? "" : " (mid '" + mid + "')");
-}
-
 } // namespace
 
 Negotiator::Negotiator(NegotiatorConfig config) : config_(std::move(config)) {
@@ -283,7 +279,7 @@ Status Negotiator::check_local_offer(const Description &d) const {
                       " m-lines instead of " + std::to_string(made ? made->media.size() : 0) + ")");
   for (size_t i = 0; i < d.media.size(); i++)
     if (made->media[i].mid != d.media[i].mid || made->media[i].kind != d.media[i].kind)
-      return type_error(where(i, d.media[i].mid) +
+      return type_error(sdp::mline_name(i, d.media[i].mid) +
                         " differs from the offer create-offer made (mid or kind changed)");
   return Ok{};
 }
@@ -305,8 +301,8 @@ Status Negotiator::check_answer(Side side, const Description &answer) const {
   for (size_t i = 0; i < answer.media.size(); i++) {
     const auto &o = offer->media[i], &a = answer.media[i];
     if (a.kind != o.kind || (!a.mid.empty() && a.mid != o.mid))
-      return type_error(where(i, a.mid) + " does not answer the offer's " + where(i, o.mid) + " (" +
-                        sdp::to_string(o.kind) + ")");
+      return type_error(sdp::mline_name(i, a.mid) + " does not answer the offer's " +
+                        sdp::mline_name(i, o.mid) + " (" + sdp::to_string(o.kind) + ")");
     if (a.rejected || o.rejected)
       continue;
     auto ours = side == Side::Local ? answer.transport.media[i] : offer->transport.media[i];
@@ -314,13 +310,14 @@ Status Negotiator::check_answer(Side side, const Description &answer) const {
     if (!ours.setup || !theirs.setup)
       continue; // RFC 8842 §5.2: a missing a=setup means active in an answer, actpass in offers
     if (auto r = sdp::we_are_dtls_client(*ours.setup, *theirs.setup, side == Side::Remote); !r)
-      return type_error(where(i, a.mid) + ": " + r.error().message);
+      return type_error(sdp::mline_name(i, a.mid) + ": " + r.error().message);
     if (a.is_rtp() && o.is_rtp() && negotiated_codecs(o.codecs, a.codecs).empty())
-      return type_error(where(i, a.mid) + " has no payload type the offer had (RFC 3264 §6.1)");
+      return type_error(sdp::mline_name(i, a.mid) +
+                        " has no payload type the offer had (RFC 3264 §6.1)");
   }
   for (const auto &g : answer.transport.bundle_groups)
     for (const auto &mid : g)
-      if (!offer->bundle_group(mid))
+      if (!offer->transport.bundle_group(mid))
         return type_error("a=group:BUNDLE of the answer has mid '" + mid +
                           "', which the offer did not bundle (RFC 8843 §7.3)");
   return Ok{};
@@ -421,23 +418,20 @@ Result<unsigned> Negotiator::add_remote_candidate(std::optional<unsigned> mline,
   if (!index || *index >= d->media.size())
     return type_error("the remote description has no m-line " +
                       (mid.empty() ? std::to_string(mline.value_or(0)) : "with mid '" + mid + "'"));
-  Plan plan = build_plan(SdpType::Offer, Side::Remote, false);
-  std::optional<unsigned> transport;
-  for (const auto &tp : plan.transports)
-    for (const auto &m : tp.mids)
-      if (m == d->media[*index].mid || (m.empty() && tp.mids.size() == 1))
-        transport = tp.id;
-  for (const auto &tr : plan.transceivers)
-    if (tr.mline == *index && tr.transport)
-      transport = tr.transport;
-  if (plan.data && plan.data->mline == *index)
-    transport = plan.data->transport;
-  if (!transport)
-    return type_error(where(*index, mid) + " is rejected: it takes no candidates");
+  // The transport of the m-line that owns this one's (its BUNDLE tag, or itself).
+  PlanContext cx;
+  const TransportState *ts = nullptr;
+  if (fill_context(cx) && *index < cx.owners.size() && cx.owners[*index])
+    for (const auto &t : transports_)
+      if (t.owner_mid == owner_key(*cx.authority, *cx.owners[*index]))
+        ts = &t;
+  if (!ts)
+    return type_error(sdp::mline_name(*index, mid) + " is rejected: it takes no candidates");
+  unsigned transport = ts->id;
   GstSDPMedia *media = mutable_media(remote, *index);
   if (candidate.empty()) { // RFC 8838 §4.4: end of candidates
     gst_sdp_media_add_attribute(media, "end-of-candidates", nullptr);
-    return *transport;
+    return transport;
   }
   auto c = ice::parse_candidate(candidate);
   if (!c)
@@ -447,7 +441,7 @@ Result<unsigned> Negotiator::add_remote_candidate(std::optional<unsigned> mline,
     return type_error("candidate ufrag '" + c->ufrag + "' is not the m-line's '" + ufrag +
                       "' (an old ICE generation?)");
   gst_sdp_media_add_attribute(media, "candidate", c->to_string().substr(10).c_str());
-  return *transport;
+  return transport;
 }
 
 Status Negotiator::add_local_candidate(unsigned transport, const ice::Candidate &c) {

@@ -59,7 +59,6 @@ struct Transceiver {
   std::vector<std::string> send_rids;
   bool receive_simulcast = true;
   uint32_t ssrc = 0, rtx_ssrc = 0;
-  std::vector<uint32_t> rid_ssrcs;
   // From the last answer: what the m-line uses now.
   std::vector<sdp::Codec> negotiated_codecs;
   std::vector<sdp::Extmap> negotiated_extensions;
@@ -136,7 +135,14 @@ private:
     bool existing = false;
     bool recyclable = false;
   };
-  struct PlanContext;
+  struct PlanContext {
+    std::optional<Description> local, remote;
+    bool we_offered = true;
+    bool answered = false;
+    const Description *authority = nullptr; // local or remote, whichever decides transports
+    std::vector<std::optional<unsigned>> owners;
+    std::map<unsigned, unsigned> transport_of_owner; // owner m-line -> transport id
+  };
 
   // negotiator.cpp
   Result<Plan> apply(Side side, SdpType type, const GstSDPMessage *sdp);
@@ -170,6 +176,7 @@ private:
   sdp::MediaSection answer_media(const sdp::MediaSection &offered);
   static sdp::Setup answer_setup(sdp::Setup offered, std::optional<bool> we_are_client);
   // planner.cpp
+  bool fill_context(PlanContext &cx);
   Plan build_plan(SdpType type, Side side, bool final);
   void plan_transports(PlanContext &cx, Plan &plan);
   void plan_transceivers(PlanContext &cx, Plan &plan);

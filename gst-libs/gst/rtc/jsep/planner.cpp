@@ -64,21 +64,8 @@ void fill_remote(const sdp::MediaSection &r, TransceiverPlan &p) {
 
 } // namespace
 
-struct Negotiator::PlanContext {
-  std::optional<Description> local, remote;
-  bool we_offered = true;
-  bool answered = false;
-  const Description *authority = nullptr;
-  std::vector<std::optional<unsigned>> owners;
-  std::map<unsigned, unsigned> transport_of_owner; // owner m-line -> transport id
-};
-
-Plan Negotiator::build_plan(SdpType type, Side side, bool final) {
-  Plan plan;
-  plan.type = type;
-  plan.side = side;
-  plan.final = final;
-  PlanContext cx;
+// Which descriptions count and which m-line owns each transport; false before any offer.
+bool Negotiator::fill_context(PlanContext &cx) {
   cx.local = parsed(local_description());
   cx.remote = parsed(remote_description());
   cx.we_offered = last_offer_side_ == Side::Local;
@@ -89,12 +76,23 @@ Plan Negotiator::build_plan(SdpType type, Side side, bool final) {
   const auto &offer = cx.we_offered ? cx.local : cx.remote;
   const auto &answer = cx.we_offered ? cx.remote : cx.local;
   if (!offer)
-    return plan;
+    return false;
   OwnerRule rule = cx.answered     ? OwnerRule::Answer
                    : cx.we_offered ? OwnerRule::OwnOffer
                                    : OwnerRule::RemoteOffer;
   cx.authority = cx.answered ? &*answer : &*offer;
   cx.owners = transport_owners(*cx.authority, rule);
+  return true;
+}
+
+Plan Negotiator::build_plan(SdpType type, Side side, bool final) {
+  Plan plan;
+  plan.type = type;
+  plan.side = side;
+  plan.final = final;
+  PlanContext cx;
+  if (!fill_context(cx))
+    return plan;
   plan_transports(cx, plan);
   plan_transceivers(cx, plan);
   plan_data(cx, plan);

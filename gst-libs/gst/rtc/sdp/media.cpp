@@ -12,7 +12,7 @@ namespace gstrtc::sdp {
 namespace {
 
 std::string where(const MediaSection &s) {
-  return "m-line " + std::to_string(s.index) + (s.mid.empty() ? "" : " (mid '" + s.mid + "')");
+  return mline_name(s.index, s.mid);
 }
 
 Error bad(const MediaSection &s, const char *key, std::string_view value, std::string why) {
@@ -87,8 +87,7 @@ Status read_rtpmap(MediaSection &s, std::string_view value) {
     return bad(s, "rtpmap", value, "bad encoding name, clock rate or channel count");
   for (auto &c : s.codecs)
     if (c.pt == *pt) {
-      bool same = g_ascii_strncasecmp(c.name.c_str(), parts[0].data(), parts[0].size()) == 0 &&
-                  c.name.size() == parts[0].size() && c.clock_rate == *rate;
+      bool same = iequals(c.name, parts[0]) && c.clock_rate == *rate;
       if (!c.name.empty() && !same)
         return bad(s, "rtpmap", value, "payload type already means " + c.name);
       c.name = std::string(parts[0]);
@@ -460,7 +459,7 @@ Direction answer_direction(Direction offered, Direction wanted) {
 
 const std::string *Codec::param(std::string_view key) const {
   for (const auto &[k, v] : params)
-    if (g_ascii_strncasecmp(k.c_str(), key.data(), key.size()) == 0 && k.size() == key.size())
+    if (iequals(k, key))
       return &v;
   return nullptr;
 }

@@ -11,7 +11,7 @@ namespace gstrtc::sdp {
 namespace {
 
 std::string where(const MediaTransport &m) {
-  return "m-line " + std::to_string(m.index) + (m.mid.empty() ? "" : " (mid '" + m.mid + "')");
+  return mline_name(m.index, m.mid);
 }
 
 // Media attribute if present, else the session's.
@@ -98,13 +98,6 @@ Result<MediaTransport> read_media(const GstSDPMessage *msg, guint index) {
   return m;
 }
 
-const std::vector<std::string> *group_of(const SessionTransport &t, const std::string &mid) {
-  for (const auto &g : t.bundle_groups)
-    if (!mid.empty() && std::find(g.begin(), g.end(), mid) != g.end())
-      return &g;
-  return nullptr;
-}
-
 // Every live m-line needs ICE credentials and a fingerprint (RFC 8839 §5.4, RFC 8122 §5),
 // except a bundled one that is not the group's first: it shares the first one's (RFC 8843 §7).
 Status check_credentials(SessionTransport &t) {
@@ -114,7 +107,7 @@ Status check_credentials(SessionTransport &t) {
     if (!m.ice_ufrag.empty() && !m.fingerprints.empty())
       continue;
     // The group's first live m-line (in group order) is its tag and must have them.
-    const auto *g = group_of(t, m.mid);
+    const auto *g = t.bundle_group(m.mid);
     const MediaTransport *tag = nullptr;
     for (size_t k = 0; g && !tag && k < g->size(); k++)
       for (const auto &o : t.media)
@@ -153,6 +146,17 @@ bool has_flag(const GstSDPMessage *msg, const char *key) {
     if (g_strcmp0(gst_sdp_message_get_attribute(msg, i)->key, key) == 0)
       return true;
   return false;
+}
+
+const std::vector<std::string> *SessionTransport::bundle_group(const std::string &mid) const {
+  for (const auto &g : bundle_groups)
+    if (!mid.empty() && std::find(g.begin(), g.end(), mid) != g.end())
+      return &g;
+  return nullptr;
+}
+
+std::string mline_name(unsigned index, const std::string &mid) {
+  return "m-line " + std::to_string(index) + (mid.empty() ? "" : " (mid '" + mid + "')");
 }
 
 std::optional<Setup> parse_setup(std::string_view v) {

@@ -17,6 +17,9 @@
 
 namespace gstrtc::sdp {
 
+// "m-line 2 (mid 'video')": how every error names the m-line it is about.
+GSTRTC_INTERNAL std::string mline_name(unsigned index, const std::string &mid);
+
 // Whether a flag attribute (a=rtcp-mux, a=bundle-only, ...) is present, with or without a
 // value (gst_sdp_*_get_attribute_val gives NULL for a value-less one built in memory).
 GSTRTC_INTERNAL bool has_flag(const GstSDPMedia *media, const char *key);
@@ -46,6 +49,9 @@ struct SessionTransport {
   bool ice_lite = false;
   std::vector<std::vector<std::string>> bundle_groups; // mids of each a=group:BUNDLE
   std::vector<MediaTransport> media;
+
+  // The BUNDLE group `mid` is in, if any.
+  const std::vector<std::string> *bundle_group(const std::string &mid) const;
 };
 
 // Checks every non-rejected m-line has ICE credentials and a fingerprint, and every
