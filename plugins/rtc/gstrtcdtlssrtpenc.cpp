@@ -56,6 +56,9 @@ struct GstRtcDtlsSrtpEncPrivate final : gstrtc::dtls::NetworkSink {
   // back without a thread boundary, a push can come back here through the peer's elements.
   std::recursive_mutex push_lock;
   bool started_stream = false;
+  // Under state_lock: start the handshake at PLAYING, or only when asked ("start" signal).
+  std::mutex state_lock;
+  bool auto_start = true, start_wanted = false, playing = false, handshake_started = false;
 
   std::mutex timer_lock; // protects timer
   GstClockID timer = nullptr;
@@ -268,7 +271,8 @@ static gboolean prepare(GstRtcDtlsSrtpEnc *self) {
 }
 
 // PAUSED->PLAYING: start the handshake. Not earlier: a network sink downstream that prerolls
-// in PAUSED would block the first flight, and this thread with it.
+// in PAUSED would block the first flight, and this thread with it. With auto-start off, it
+// waits for the "start" signal too (rtcbin knows the DTLS role only once the answer is applied).
 static gboolean start(GstRtcDtlsSrtpEnc *self) {
   auto *priv = self->priv;
   auto s = priv->core->start(now_us(self));
@@ -280,6 +284,24 @@ static gboolean start(GstRtcDtlsSrtpEnc *self) {
   if (priv->core->state() == gstrtc::dtls::State::Connecting)
     schedule_timer(self, priv->core);
   return TRUE;
+}
+
+// Starts once both conditions hold: PLAYING, and auto-start or a "start" request.
+static gboolean maybe_start(GstRtcDtlsSrtpEnc *self, bool playing, bool requested) {
+  auto *priv = self->priv;
+  {
+    std::lock_guard lk(priv->state_lock);
+    priv->playing |= playing;
+    priv->start_wanted |= requested;
+    if (!priv->playing || priv->handshake_started || !(priv->auto_start || priv->start_wanted))
+      return TRUE;
+    priv->handshake_started = true;
+  }
+  return start(self);
+}
+
+static void start_signal(GstRtcDtlsSrtpEnc *self) {
+  maybe_start(self, false, true);
 }
 
 static void stop(GstRtcDtlsSrtpEnc *self) {
@@ -297,6 +319,8 @@ static void stop(GstRtcDtlsSrtpEnc *self) {
   priv->rtp_ctx.reset();             // the pads are inactive: no streaming thread holds them
   priv->rtcp_ctx.reset();
   priv->started_stream = false;
+  std::lock_guard lk(priv->state_lock);
+  priv->playing = priv->handshake_started = priv->start_wanted = false;
 }
 
 static GstStateChangeReturn change_state(GstElement *element, GstStateChange transition) {
@@ -308,21 +332,33 @@ static GstStateChangeReturn change_state(GstElement *element, GstStateChange tra
     return ret;
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !prepare(self))
     return GST_STATE_CHANGE_FAILURE;
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_PLAYING && !start(self))
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_PLAYING && !maybe_start(self, true, false))
     return GST_STATE_CHANGE_FAILURE;
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     stop(self);
   return ret;
 }
 
+enum { PROP_AUTO_START = gstrtc::TransportBinding<GstRtcDTLSTransport>::N_PROPS };
+
 static void set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
-  if (!GST_RTC_DTLS_SRTP_ENC(object)->priv->binding.set_property(prop_id, value))
+  auto *priv = GST_RTC_DTLS_SRTP_ENC(object)->priv;
+  if (prop_id == PROP_AUTO_START) {
+    std::lock_guard lk(priv->state_lock);
+    priv->auto_start = g_value_get_boolean(value);
+  } else if (!priv->binding.set_property(prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
 }
 
 static void get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
-  if (!GST_RTC_DTLS_SRTP_ENC(object)->priv->binding.get_property(prop_id, value))
+  auto *priv = GST_RTC_DTLS_SRTP_ENC(object)->priv;
+  if (prop_id == PROP_AUTO_START) {
+    std::lock_guard lk(priv->state_lock);
+    g_value_set_boolean(value, priv->auto_start);
+  } else if (!priv->binding.get_property(prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
 }
 
 static void gst_rtc_dtls_srtp_enc_init(GstRtcDtlsSrtpEnc *self) {
@@ -355,6 +391,20 @@ static void gst_rtc_dtls_srtp_enc_class_init(GstRtcDtlsSrtpEncClass *klass) {
   gobject_class->get_property = get_property;
   gobject_class->finalize = gst_rtc_dtls_srtp_enc_finalize;
   gstrtc::TransportBinding<GstRtcDTLSTransport>::install_properties(gobject_class);
+  g_object_class_install_property(
+      gobject_class, PROP_AUTO_START,
+      g_param_spec_boolean("auto-start", "Auto start",
+                           "Start the handshake at PLAYING; if FALSE, when \"start\" is emitted",
+                           TRUE,
+                           static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)));
+  /**
+   * GstRtcDtlsSrtpEnc::start:
+   *
+   * Starts the handshake (at once if PLAYING, else on reaching it). For auto-start=FALSE.
+   */
+  g_signal_new_class_handler("start", G_TYPE_FROM_CLASS(klass),
+                             static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+                             G_CALLBACK(start_signal), nullptr, nullptr, nullptr, G_TYPE_NONE, 0);
   element_class->change_state = change_state;
   for (auto *t : {&rtp_sink_template, &rtcp_sink_template, &data_sink_template, &src_template})
     gst_element_class_add_static_pad_template(element_class, t);

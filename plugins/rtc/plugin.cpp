@@ -10,6 +10,7 @@ static gboolean plugin_init(GstPlugin *plugin) {
   ret |= GST_ELEMENT_REGISTER(rtcicesink, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpenc, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpdec, plugin);
+  ret |= GST_ELEMENT_REGISTER(rtcbin, plugin);
   return ret;
 }
 

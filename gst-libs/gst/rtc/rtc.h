@@ -9,3 +9,4 @@
 #include <gst/rtc/rtccertificate.h>
 #include <gst/rtc/rtcdtlstransport.h>
 #include <gst/rtc/rtcsessiondescription.h>
+#include <gst/rtc/rtcrtptransceiver.h>

@@ -93,6 +93,8 @@ public:
   // W3C "check if negotiation is needed" (§4.7.3), in stable state.
   bool negotiation_needed() const;
   void close() { machine_.close(); }
+  // Who made the last offer applied (the current descriptions' offerer once stable).
+  Side last_offer_side() const { return last_offer_side_; }
 
   // Trickle (RFC 8838): remote candidates by mid or m-line index; "" ends the candidates.
   // Returns the transport the candidate belongs to.

@@ -1,0 +1,317 @@
+// rtcbin's media: sink pads into rtpbin's send sessions, rtpbin's receive streams out as src
+// pads, and what rtpbin asks for on its streaming threads (PT caps, RTX, NACK).
+#include "jsep/codeccaps.hpp"
+#include "peerconnection.hpp"
+#include "rtcrtptransceiver-private.hpp"
+#include "sender.hpp"
+
+GST_DEBUG_CATEGORY_EXTERN(gst_rtc_bin_debug);
+#define GST_CAT_DEFAULT gst_rtc_bin_debug
+
+namespace gstrtc::rtcbin {
+
+namespace {
+
+bool sends(sdp::Direction d) {
+  return d == sdp::Direction::SendRecv || d == sdp::Direction::SendOnly;
+}
+bool receives(sdp::Direction d) {
+  return d == sdp::Direction::SendRecv || d == sdp::Direction::RecvOnly;
+}
+
+// The negotiated codec the pad's caps describe, else the first one (what we announced).
+const sdp::Codec *send_codec(const std::vector<sdp::Codec> &codecs, GstCaps *caps) {
+  const sdp::Codec *first = nullptr;
+  for (const auto &c : codecs) {
+    if (jsep::role_of(c) != jsep::CodecRole::Media)
+      continue;
+    if (!first)
+      first = &c;
+    if (!caps)
+      break;
+    auto mine = jsep::codec_from_structure(gst_caps_get_structure(caps, 0));
+    if (mine && jsep::same_format(*mine, c))
+      return &c;
+  }
+  return first;
+}
+
+} // namespace
+
+GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) {
+  std::lock_guard lk(lock_);
+  if (closed_)
+    return nullptr;
+  // webrtcbin's rule: sink_<n> takes the transceiver of m-line n if it has no pad yet.
+  TransceiverEntry *e = nullptr;
+  guint index;
+  if (name && sscanf(name, "sink_%u", &index) == 1) {
+    for (auto &x : entries_) {
+      guint ml = G_MAXUINT;
+      g_object_get(x.obj.get(), "mlineindex", &ml, nullptr);
+      if (!x.sender && ml == index)
+        e = &x;
+    }
+  }
+  if (!e) {
+    // A transceiver the application added without a pad (add-transceiver), same kind.
+    sdp::MediaKind kind = caps && gst_caps_get_size(caps)
+                              ? jsep::kind_of_structure(gst_caps_get_structure(caps, 0))
+                              : sdp::MediaKind::Other;
+    for (auto &x : entries_)
+      if (!x.sender && !x.mid.size() && kind != sdp::MediaKind::Other && x.kind == kind &&
+          sends(static_cast<sdp::Direction>(transceiver_direction(x.obj.get()))))
+        e = &x;
+  }
+  if (!e)
+    e = &new_entry(std::nullopt, GST_RTC_KIND_UNKNOWN, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
+  std::string padname =
+      name && !strchr(name, '%') ? name : "sink_" + std::to_string(next_sink_pad_);
+  next_sink_pad_++;
+  GstPad *pad = cb_.make_sink_pad(padname, e->obj.get());
+  e->sender = std::make_shared<Sender>(pad, [this] {
+    chain(
+        [this] {
+          {
+            std::lock_guard inner(lock_);
+            resolve_pending_pads();
+          }
+          op_check_negotiation();
+        },
+        nullptr);
+  });
+  if (caps && !e->engine_id)
+    g_object_set(e->obj.get(), "codec-preferences", caps, nullptr);
+  chain([this] { op_check_negotiation(); }, nullptr);
+  return pad;
+}
+
+void PeerConnection::release_pad(GstPad *pad) {
+  std::shared_ptr<Sender> sender;
+  {
+    std::lock_guard lk(lock_);
+    for (auto &e : entries_) {
+      if (!e.sender || e.sender->pad() != pad)
+        continue;
+      sender = std::move(e.sender);
+      if (GstPad *t = sender->target()) {
+        sender->set_mode(Sender::Mode::Drop);
+        gst_ghost_pad_set_target(GST_GHOST_PAD(pad), nullptr);
+        if (e.transport)
+          if (auto it = transports_.find(*e.transport); it != transports_.end())
+            it->second->release_send_pad(t);
+      }
+      // The transceiver stays; without a pad it sends nothing (JSEP: replaceTrack(null)).
+    }
+  }
+}
+
+void PeerConnection::link_sender(TransceiverEntry &e, const jsep::TransceiverPlan &tp) {
+  auto &s = *e.sender;
+  GST_DEBUG_OBJECT(bin_, "transceiver mid %s: transport %d direction %d, %zu send streams",
+                   tp.mid.c_str(), tp.transport ? (int)*tp.transport : -1, (int)tp.direction,
+                   tp.send.size());
+  if (!tp.transport || !sends(tp.direction) || tp.send.empty() || tp.stopped) {
+    s.set_mode(Sender::Mode::Drop);
+    return;
+  }
+  auto it = transports_.find(*tp.transport);
+  if (it == transports_.end())
+    return;
+  auto caps = s.caps();
+  const sdp::Codec *codec = send_codec(tp.codecs, caps.get());
+  if (!codec)
+    return;
+  GST_DEBUG_OBJECT(bin_, "%s sends mid %s as PT %d (%s) SSRC %u", GST_PAD_NAME(s.pad()),
+                   tp.mid.c_str(), codec->pt, codec->name.c_str(), tp.send[0].ssrc);
+  s.set_stream(codec->pt, tp.send[0].ssrc);
+  if (!s.target() || e.linked_transport != tp.transport) {
+    if (s.target() && e.linked_transport)
+      if (auto old = transports_.find(*e.linked_transport); old != transports_.end())
+        old->second->release_send_pad(s.target());
+    e.linked_transport = tp.transport;
+    s.connect(it->second->request_send_pad());
+  } else {
+    s.set_mode(Sender::Mode::Pass);
+  }
+}
+
+// Tables for rtpbin's streaming-thread callbacks, rebuilt after each completed negotiation.
+void PeerConnection::update_media_tables() {
+  std::map<unsigned, SessionMedia> fresh;
+  for (auto &e : entries_) {
+    if (!e.transport)
+      continue;
+    auto &m = fresh[*e.transport];
+    auto dir = static_cast<sdp::Direction>(transceiver_direction(e.obj.get()));
+    GstRtcRTPTransceiverDirection cur;
+    g_object_get(e.obj.get(), "current-direction", &cur, nullptr);
+    if (receives(static_cast<sdp::Direction>(cur)))
+      m.receivers.push_back(e.obj.get());
+    (void)dir;
+    for (const auto &s : e.remote_ssrcs)
+      m.by_ssrc[s.ssrc] = e.obj.get();
+    for (const auto &c : e.codecs) {
+      auto role = jsep::role_of(c);
+      if (role == jsep::CodecRole::Rtx) {
+        const std::string *apt = c.param("apt");
+        if (!apt)
+          continue;
+        // Both rtprtxsend and rtprtxreceive take original PT -> RTX PT.
+        if (!m.rtx_send_pt)
+          m.rtx_send_pt.reset(gst_structure_new_empty("application/x-rtp-pt-map"));
+        gst_structure_set(m.rtx_send_pt.get(), apt->c_str(), G_TYPE_UINT, (guint)c.pt, nullptr);
+        continue;
+      }
+      m.nack |= c.has_feedback("nack");
+      if (!m.pt_caps.count(c.pt)) {
+        m.pt_caps[c.pt] = jsep::codec_to_caps(c, e.kind, e.extensions);
+        m.by_pt[c.pt] = e.obj.get();
+      } else if (m.by_pt[c.pt] != e.obj.get()) {
+        m.by_pt[c.pt] = nullptr; // shared by several m-lines: SSRCs decide
+      }
+    }
+  }
+  // Our RTX SSRCs, from the engine's plan of the local description.
+  for (auto &e : entries_) {
+    if (!e.transport || !e.engine_id)
+      continue;
+    const auto *t = engine().transceiver(*e.engine_id);
+    if (t && t->rtx_ssrc) {
+      auto &m = fresh[*e.transport];
+      if (!m.rtx_send_ssrc)
+        m.rtx_send_ssrc.reset(gst_structure_new_empty("application/x-rtp-ssrc-map"));
+      gst_structure_set(m.rtx_send_ssrc.get(), std::to_string(t->ssrc).c_str(), G_TYPE_UINT,
+                        t->rtx_ssrc, nullptr);
+    }
+  }
+  std::lock_guard ml(media_lock_);
+  for (auto &[id, m] : fresh) {
+    auto &old = media_[id];
+    m.rtx_send = old.rtx_send;
+    m.rtx_recv = old.rtx_recv;
+    if (m.rtx_send && m.rtx_send_pt)
+      g_object_set(m.rtx_send, "payload-type-map", m.rtx_send_pt.get(), nullptr);
+    if (m.rtx_send && m.rtx_send_ssrc)
+      g_object_set(m.rtx_send, "ssrc-map", m.rtx_send_ssrc.get(), nullptr);
+    if (m.rtx_recv && m.rtx_send_pt)
+      g_object_set(m.rtx_recv, "payload-type-map", m.rtx_send_pt.get(), nullptr);
+    m.bound = std::move(old.bound);
+    old = std::move(m);
+  }
+}
+
+GstCaps *PeerConnection::on_request_pt_map(GstElement *, guint session, guint pt,
+                                           PeerConnection *self) {
+  std::lock_guard ml(self->media_lock_);
+  auto it = self->media_.find(session);
+  if (it == self->media_.end())
+    return nullptr;
+  auto c = it->second.pt_caps.find(pt);
+  return c == it->second.pt_caps.end() ? nullptr : gst_caps_ref(c->second.get());
+}
+
+// recv_rtp_src_<session>_<ssrc>_<pt>: a remote stream; its transceiver by a=ssrc, then by a
+// PT only one m-line uses, then the first receiving m-line of that kind still without one.
+void PeerConnection::on_rtpbin_pad_added(GstElement *, GstPad *pad, PeerConnection *self) {
+  guint session, ssrc, pt;
+  if (sscanf(GST_PAD_NAME(pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3)
+    return;
+  GstRtcRTPTransceiver *t = nullptr;
+  std::string name;
+  {
+    std::lock_guard ml(self->media_lock_);
+    auto it = self->media_.find(session);
+    if (it != self->media_.end()) {
+      auto &m = it->second;
+      if (auto s = m.by_ssrc.find(ssrc); s != m.by_ssrc.end())
+        t = s->second;
+      if (auto p = m.by_pt.find(pt); !t && p != m.by_pt.end())
+        t = p->second;
+      if (!t) {
+        GstCaps *caps = gst_pad_get_current_caps(pad);
+        const char *media =
+            caps ? gst_structure_get_string(gst_caps_get_structure(caps, 0), "media") : nullptr;
+        for (auto *r : m.receivers) {
+          GstRtcKind k;
+          g_object_get(r, "kind", &k, nullptr);
+          bool kind_ok = !media || (k == GST_RTC_KIND_AUDIO) == (g_strcmp0(media, "audio") == 0);
+          if (kind_ok && !m.bound.count(r)) {
+            t = r;
+            break;
+          }
+        }
+        if (caps)
+          gst_caps_unref(caps);
+      }
+      if (t)
+        m.bound.insert(t);
+    }
+    name = "src_" + std::to_string(self->next_src_pad_++);
+  }
+  if (!t)
+    GST_WARNING_OBJECT(self->bin_, "no transceiver for SSRC %u PT %u in session %u", ssrc, pt,
+                       session);
+  GstPad *ghost = self->cb_.make_src_pad(pad, t, name);
+  (void)ghost;
+}
+
+void PeerConnection::on_new_jitterbuffer(GstElement *, GstElement *jb, guint session, guint,
+                                         PeerConnection *self) {
+  std::lock_guard ml(self->media_lock_);
+  auto it = self->media_.find(session);
+  bool nack = it != self->media_.end() && it->second.nack;
+  g_object_set(jb, "do-retransmission", nack, nullptr);
+}
+
+namespace {
+
+// rtpbin's AUX elements have sink_<session> and src_<session> pads.
+GstElement *aux_bin(const char *factory, guint session, GstElement **inner) {
+  GstElement *bin = gst_bin_new(nullptr);
+  GstElement *e = gst_element_factory_make(factory, nullptr);
+  if (!e) {
+    gst_object_unref(bin);
+    return nullptr;
+  }
+  gst_bin_add(GST_BIN(bin), e);
+  std::string s = std::to_string(session);
+  GstPad *sink = gst_element_get_static_pad(e, "sink");
+  GstPad *src = gst_element_get_static_pad(e, "src");
+  gst_element_add_pad(bin, gst_ghost_pad_new(("sink_" + s).c_str(), sink));
+  gst_element_add_pad(bin, gst_ghost_pad_new(("src_" + s).c_str(), src));
+  gst_object_unref(sink);
+  gst_object_unref(src);
+  *inner = e;
+  return bin;
+}
+
+} // namespace
+
+// RFC 4588 RTX: retransmissions go out on their own SSRC and PT (rtprtxsend), and come back
+// as the original packets (rtprtxreceive) before the jitter buffer sees them.
+GstElement *PeerConnection::on_aux_sender(GstElement *, guint session, PeerConnection *self) {
+  GstElement *inner = nullptr;
+  GstElement *bin = aux_bin("rtprtxsend", session, &inner);
+  std::lock_guard ml(self->media_lock_);
+  auto &m = self->media_[session];
+  m.rtx_send = inner;
+  if (m.rtx_send_pt)
+    g_object_set(inner, "payload-type-map", m.rtx_send_pt.get(), nullptr);
+  if (m.rtx_send_ssrc)
+    g_object_set(inner, "ssrc-map", m.rtx_send_ssrc.get(), nullptr);
+  return bin;
+}
+
+GstElement *PeerConnection::on_aux_receiver(GstElement *, guint session, PeerConnection *self) {
+  GstElement *inner = nullptr;
+  GstElement *bin = aux_bin("rtprtxreceive", session, &inner);
+  std::lock_guard ml(self->media_lock_);
+  auto &m = self->media_[session];
+  m.rtx_recv = inner;
+  if (m.rtx_send_pt)
+    g_object_set(inner, "payload-type-map", m.rtx_send_pt.get(), nullptr);
+  return bin;
+}
+
+} // namespace gstrtc::rtcbin

@@ -1,0 +1,174 @@
+// rtcbin's peer connection: the JSEP engine run on the operations queue, and the plan it
+// returns built into elements (TransportStack per transport, rtpbin sessions, sink and src
+// pads). The GObject element (gstrtcbin.cpp) turns signals and properties into these calls.
+//
+// Threads: every JSEP operation runs on the queue's thread. Signals and promise replies are
+// given with no lock held, so applications may call back into rtcbin from them. rtpbin's
+// callbacks arrive on streaming threads and only read the media tables (media_lock_).
+#pragma once
+
+#include "core/opqueue.hpp"
+#include "jsep/negotiator.hpp"
+#include "rtc-gref.hpp"
+#include "sender.hpp"
+#include "transportstack.hpp"
+
+#include <gst/rtc/rtc.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace gstrtc::rtcbin {
+
+// How rtcbin reaches its GObject side (gstrtcbin.cpp).
+struct BinCallbacks {
+  std::function<void()> negotiation_needed;
+  std::function<void(guint mline, const std::string &candidate)> ice_candidate;
+  std::function<void(GstRtcRTPTransceiver *)> new_transceiver;
+  std::function<void(const char *property)> notify;
+  // A src pad for a remote stream (pad-added); the pad to add is returned.
+  std::function<GstPad *(GstPad *target, GstRtcRTPTransceiver *, const std::string &name)>
+      make_src_pad;
+  std::function<GstPad *(const std::string &name, GstRtcRTPTransceiver *)> make_sink_pad;
+};
+
+struct Config {
+  IceConfig ice;
+  GstRtcBundlePolicy bundle_policy = GST_RTC_BUNDLE_POLICY_BALANCED;
+  Ref<GstRtcCertificate> certificate;
+  guint latency = 200; // ms, jitter buffers
+};
+
+enum class Which { Local, CurrentLocal, PendingLocal, Remote, CurrentRemote, PendingRemote };
+
+class PeerConnection {
+public:
+  PeerConnection(GstBin *bin, BinCallbacks callbacks);
+  ~PeerConnection();
+
+  // Element life: READY builds rtpbin; NULL tears everything down.
+  bool start(std::string &error);
+  void stop();
+  void close();
+
+  // Signals (any thread). Each promise gets exactly one reply.
+  void create_offer(const GstStructure *options, GstPromise *promise);
+  void create_answer(const GstStructure *options, GstPromise *promise);
+  void set_description(bool local, const GstRtcSessionDescription *desc, GstPromise *promise);
+  void add_ice_candidate(guint mline, const std::string &candidate, GstPromise *promise);
+  GstRtcRTPTransceiver *add_transceiver(GstRtcRTPTransceiverDirection direction,
+                                        const GstCaps *caps, GError **error);
+  std::vector<Ref<GstRtcRTPTransceiver>> transceivers();
+  void get_stats(GstPad *pad, GstPromise *promise);
+  bool add_turn_server(const std::string &uri);
+  void restart_ice();
+
+  // Pads (application thread).
+  GstPad *request_sink_pad(const char *name, const GstCaps *caps);
+  void release_pad(GstPad *pad);
+
+  // Properties.
+  Config config();
+  void set_config(const std::function<void(Config &)> &change);
+  GstRtcSignalingState signaling_state();
+  GstRtcICEGatheringState ice_gathering_state();
+  GstRtcICEConnectionState ice_connection_state();
+  GstRtcPeerConnectionState connection_state();
+  GstRtcSessionDescription *description(Which which);
+
+private:
+  struct TransceiverEntry {
+    Ref<GstRtcRTPTransceiver> obj;
+    std::optional<unsigned> engine_id; // none until a pad's caps tell its kind
+    std::shared_ptr<Sender> sender;    // when it has a sink pad
+    std::optional<unsigned> transport;
+    std::optional<unsigned> linked_transport; // the sender's funnel pad is on this one
+    std::vector<sdp::Codec> codecs;
+    std::vector<sdp::Extmap> extensions;
+    std::vector<sdp::Ssrc> remote_ssrcs;
+    std::string mid;
+    sdp::MediaKind kind = sdp::MediaKind::Other;
+  };
+  using Deferred = std::vector<std::function<void()>>;
+
+  // Operations (queue thread; pc lock taken inside).
+  void op_create(bool offer, bool ice_restart, GstPromise *promise);
+  void op_set_description(bool local, jsep::SdpType type, sdp::Message msg, GstPromise *promise);
+  void op_add_candidate(guint mline, std::string candidate, GstPromise *promise);
+  void op_local_candidate(unsigned transport, std::string candidate);
+  void op_gathering_done(unsigned transport);
+  void op_update_states();
+  void op_check_negotiation();
+  void chain(std::function<void()> op, GstPromise *promise);
+  // stats.cpp
+  void op_get_stats(GstPad *pad, GstPromise *promise);
+  void transport_stats(GstStructure *reply, unsigned id, TransportStack &t, double ts);
+  void rtp_stats(GstStructure *reply, const TransceiverEntry &e, double ts);
+
+  // Under lock_.
+  jsep::Negotiator &engine();
+  void resolve_pending_pads();
+  std::string apply_plan(const jsep::Plan &plan, Deferred &out);
+  void apply_transceiver(const jsep::TransceiverPlan &tp, bool final, Deferred &out);
+  void link_sender(TransceiverEntry &e, const jsep::TransceiverPlan &tp);
+  TransceiverEntry *entry_by_engine_id(unsigned id);
+  TransceiverEntry &new_entry(std::optional<unsigned> engine_id, GstRtcKind kind,
+                              GstRtcRTPTransceiverDirection direction);
+  void on_transceiver_change(GstRtcRTPTransceiver *t);
+  static Result<jsep::Capabilities> codecs_for(const GstCaps *caps, sdp::MediaKind kind,
+                                               bool preferred);
+  void update_media_tables();
+  void compute_states(Deferred &out);
+  static void run(Deferred &d);
+
+  // rtpbin callbacks (streaming threads; media_lock_ only).
+  static GstCaps *on_request_pt_map(GstElement *, guint session, guint pt, PeerConnection *self);
+  static void on_rtpbin_pad_added(GstElement *, GstPad *pad, PeerConnection *self);
+  static void on_new_jitterbuffer(GstElement *, GstElement *jb, guint session, guint ssrc,
+                                  PeerConnection *self);
+  static GstElement *on_aux_sender(GstElement *, guint session, PeerConnection *self);
+  static GstElement *on_aux_receiver(GstElement *, guint session, PeerConnection *self);
+
+  GstBin *bin_;
+  BinCallbacks cb_;
+  std::unique_ptr<OpQueue> queue_;
+
+  // Lock order: lock_ before media_lock_. Neither is held while signals are emitted.
+  std::mutex lock_; // protects everything below down to media_lock_
+  Config config_;
+  std::unique_ptr<jsep::Negotiator> engine_;
+  GstElement *rtpbin_ = nullptr; // owned by the bin
+  std::vector<TransceiverEntry> entries_;
+  std::map<unsigned, std::unique_ptr<TransportStack>> transports_;
+  unsigned next_object_id_ = 0;
+  unsigned next_src_pad_ = 0, next_sink_pad_ = 0;
+  bool closed_ = false;
+  bool negotiation_needed_ = false; // W3C [[NegotiationNeeded]]
+  bool cname_set_ = false;
+  std::vector<std::pair<guint, std::string>> pending_candidates_; // before a remote description
+  GstRtcSignalingState signaling_ = GST_RTC_SIGNALING_STATE_STABLE;
+  GstRtcICEGatheringState gathering_ = GST_RTC_ICE_GATHERING_STATE_NEW;
+  GstRtcICEConnectionState ice_state_ = GST_RTC_ICE_CONNECTION_STATE_NEW;
+  GstRtcPeerConnectionState pc_state_ = GST_RTC_PEER_CONNECTION_STATE_NEW;
+
+  struct SessionMedia {
+    std::map<int, Ref<GstCaps>> pt_caps;                 // receive: PT -> caps
+    std::map<uint32_t, GstRtcRTPTransceiver *> by_ssrc;  // from a=ssrc (remote)
+    std::map<int, GstRtcRTPTransceiver *> by_pt;         // PTs unique to one transceiver
+    std::vector<GstRtcRTPTransceiver *> receivers;       // may receive, in m-line order
+    GUnique<GstStructure> rtx_send_pt, rtx_send_ssrc;    // original PT -> RTX PT; SSRC -> RTX SSRC
+    GstElement *rtx_send = nullptr, *rtx_recv = nullptr; // owned by rtpbin
+    bool nack = false;
+    std::set<GstRtcRTPTransceiver *> bound; // have a src pad already
+  };
+  std::mutex media_lock_; // protects media_
+  std::map<unsigned, SessionMedia> media_;
+};
+
+} // namespace gstrtc::rtcbin

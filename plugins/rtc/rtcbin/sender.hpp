@@ -1,0 +1,56 @@
+// The send path of one rtcbin sink pad. Until the transceiver is negotiated the pad holds the
+// first buffer (so a file source loses nothing); once negotiated it passes RTP with the PT and
+// SSRC rtcbin announced, or drops it when the transceiver does not send. The probe rewrites
+// only header bytes that differ (payloaders usually already use the caps we give).
+#pragma once
+
+#include "rtc-gref.hpp"
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+namespace gstrtc::rtcbin {
+
+class Sender {
+public:
+  enum class Mode { Hold, Drop, Pass };
+  // `pad` is the ghost sink pad; `on_caps` runs (streaming thread) when new caps arrive.
+  Sender(GstPad *pad, std::function<void()> on_caps);
+  ~Sender();
+  Sender(const Sender &) = delete;
+  Sender &operator=(const Sender &) = delete;
+
+  GstPad *pad() const { return pad_; }
+  bool has_caps();
+  Ref<GstCaps> caps();
+  void set_mode(Mode m);
+  // What to write into each packet (pt < 0: leave it).
+  void set_stream(int pt, uint32_t ssrc);
+  // Points the ghost pad at `target` (a funnel pad) and lets data through.
+  void connect(GstPad *target);
+  GstPad *target() const { return target_; }
+
+  static GstPadProbeReturn probe(GstPad *pad, GstPadProbeInfo *info, gpointer user_data);
+
+private:
+  GstPadProbeReturn on_buffer(GstPadProbeInfo *info);
+  GstPadProbeReturn on_event(GstPadProbeInfo *info);
+  Ref<GstCaps> stream_caps(GstCaps *in);
+
+  GstPad *pad_;
+  GstPad *target_ = nullptr; // op thread only
+  gulong probe_ = 0;
+  std::function<void()> on_caps_;
+  std::atomic<int> pt_{-1};
+  std::atomic<uint32_t> ssrc_{0};
+  std::mutex lock_; // protects mode_, caps_
+  std::condition_variable cond_;
+  Mode mode_ = Mode::Hold;
+  Ref<GstCaps> caps_;
+};
+
+} // namespace gstrtc::rtcbin
