@@ -13,7 +13,8 @@ PKGS=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests: GoogleTest, pytest, Python GI, and the peers/anchors the tests run against
   libgtest-dev python3-pytest python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
-  coturn gstreamer1.0-nice gstreamer1.0-plugins-bad iproute2
+  coturn gstreamer1.0-nice gstreamer1.0-plugins-bad gstreamer1.0-libav iproute2
+  python3-aiortc chromium
 )
 
 missing=()

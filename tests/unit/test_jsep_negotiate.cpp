@@ -50,10 +50,14 @@ TEST(JsepOffer, FirstOfferHasWhatABrowserNeeds) {
     EXPECT_EQ(attr(m, i, "ice-options"), "trickle");
     EXPECT_NE(attr(m, i, "ice-ufrag"), "<none>");
   }
-  // balanced: the first m-line of each kind has a transport of its own (different
-  // credentials) and none is bundle-only (RFC 9429 §4.1.1).
-  EXPECT_NE(attr(m, 0, "ice-ufrag"), attr(m, 1, "ice-ufrag"));
-  EXPECT_NE(attr(m, 1, "ice-ufrag"), attr(m, 2, "ice-ufrag"));
+  // balanced: the first m-line of each kind has a transport of its own and none is
+  // bundle-only (RFC 9429 §4.1.1); like browsers, one ICE generation's credentials are shared
+  // by every transport (webrtcbin refuses a BUNDLE group with different ufrags).
+  EXPECT_EQ(attr(m, 0, "ice-ufrag"), attr(m, 1, "ice-ufrag"));
+  EXPECT_EQ(attr(m, 1, "ice-ufrag"), attr(m, 2, "ice-ufrag"));
+  auto gathering = a.set_local_description(SdpType::Offer, m);
+  ASSERT_TRUE(gathering.ok());
+  EXPECT_EQ(gathering->transports.size(), 3u); // still three transports to gather on
   for (unsigned i = 0; i < 3; i++) {
     EXPECT_EQ(attr(m, i, "bundle-only"), "<none>");
     EXPECT_EQ(gst_sdp_media_get_port(gst_sdp_message_get_media(m, i)), 9u);
@@ -621,7 +625,6 @@ TEST(JsepNegotiate, WithoutBundleEveryMlineHasItsOwnTransport) {
   auto answer = b.create_answer();
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(gst_sdp_message_get_attribute_val(answer->get(), "group"), nullptr);
-  EXPECT_NE(attr(answer->get(), 0, "ice-ufrag"), attr(answer->get(), 1, "ice-ufrag"));
   auto plan = b.set_local_description(SdpType::Answer, answer->get());
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->transports.size(), 2u);

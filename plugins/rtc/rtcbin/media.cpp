@@ -55,9 +55,8 @@ GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) 
   }
   if (!e) {
     // A transceiver the application added without a pad (add-transceiver), same kind.
-    sdp::MediaKind kind = caps && gst_caps_get_size(caps)
-                              ? jsep::kind_of_structure(gst_caps_get_structure(caps, 0))
-                              : sdp::MediaKind::Other;
+    sdp::MediaKind kind =
+        caps && gst_caps_get_size(caps) ? kind_of(caps) : sdp::MediaKind::Other;
     for (auto &x : entries_)
       if (!x.sender && !x.mid.size() && kind != sdp::MediaKind::Other && x.kind == kind &&
           sends(static_cast<sdp::Direction>(transceiver_direction(x.obj.get()))))

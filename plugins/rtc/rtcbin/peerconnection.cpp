@@ -1,5 +1,6 @@
 #include "peerconnection.hpp"
 
+#include "core/strings.hpp"
 #include "jsep/codeccaps.hpp"
 #include "rtcerror-private.hpp"
 #include "rtcrtptransceiver-private.hpp"
@@ -367,6 +368,23 @@ void PeerConnection::on_transceiver_change(GstRtcRTPTransceiver *t) {
       nullptr);
 }
 
+// media=audio|video, or (payloader templates often omit it) the kind whose codecs include the
+// first structure's encoding.
+sdp::MediaKind PeerConnection::kind_of(const GstCaps *caps) {
+  const GstStructure *s = gst_caps_get_structure(caps, 0);
+  auto kind = jsep::kind_of_structure(s);
+  if (kind != sdp::MediaKind::Other)
+    return kind;
+  auto codec = jsep::codec_from_structure(s);
+  if (!codec)
+    return kind;
+  for (auto k : {sdp::MediaKind::Video, sdp::MediaKind::Audio})
+    for (const auto &d : jsep::default_capabilities(k).codecs)
+      if (iequals(d.name, codec->name))
+        return k;
+  return kind;
+}
+
 // Capabilities for a transceiver from application/x-rtp caps: the codecs named there, with
 // the feedback and RTX we support for them (NACK/RTX and PLI on by default, as browsers do).
 Result<jsep::Capabilities> PeerConnection::codecs_for(const GstCaps *caps, sdp::MediaKind kind,
@@ -402,7 +420,7 @@ GstRtcRTPTransceiver *PeerConnection::add_transceiver(GstRtcRTPTransceiverDirect
     std::optional<unsigned> id;
     sdp::MediaKind kind = sdp::MediaKind::Other;
     if (caps && gst_caps_get_size(caps) > 0) {
-      kind = jsep::kind_of_structure(gst_caps_get_structure(caps, 0));
+      kind = kind_of(caps);
       auto c = codecs_for(caps, kind, true);
       if (!c || kind == sdp::MediaKind::Other) {
         set_gerror(c ? type_error("caps name no media (audio or video)") : c.error(), error);
@@ -456,7 +474,7 @@ void PeerConnection::resolve_pending_pads() {
     }
     if (!caps)
       continue;
-    auto kind = jsep::kind_of_structure(gst_caps_get_structure(caps.get(), 0));
+    auto kind = kind_of(caps.get());
     auto c = codecs_for(caps.get(), kind, false);
     if ((!c || kind == sdp::MediaKind::Other) && queried)
       continue; // the caps event will tell

@@ -121,6 +121,7 @@ private:
   TransceiverEntry &new_entry(std::optional<unsigned> engine_id, GstRtcKind kind,
                               GstRtcRTPTransceiverDirection direction);
   void on_transceiver_change(GstRtcRTPTransceiver *t);
+  static sdp::MediaKind kind_of(const GstCaps *caps);
   static Result<jsep::Capabilities> codecs_for(const GstCaps *caps, sdp::MediaKind kind,
                                                bool preferred);
   void update_media_tables();

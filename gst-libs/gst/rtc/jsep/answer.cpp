@@ -118,6 +118,7 @@ Result<sdp::Message> Negotiator::create_answer() {
       previous = std::move(*d);
   sdp::Message msg = sdp::new_message();
   write_session(msg.get(), session_id_, ++session_version_, groups);
+  bool restarted = false;
   for (const auto &s : sections) {
     if (s.rejected) {
       write_section(msg.get(), s, nullptr);
@@ -128,8 +129,12 @@ Result<sdp::Message> Negotiator::create_answer() {
     // RFC 9429 §5.3.1: a remote ICE restart (new ufrag) gets new credentials in the answer.
     if (previous && !ts.proposed)
       if (auto j = previous->index_of(s.mid);
-          j && previous->transport.media[*j].ice_ufrag != theirs.ice_ufrag)
+          j && previous->transport.media[*j].ice_ufrag != theirs.ice_ufrag) {
+        if (!restarted)
+          new_ice_generation(); // once for every transport the peer restarts
+        restarted = true;
         ts.proposed = new_credentials();
+      }
     TransportAttributes attrs;
     attrs.ice = ts.proposed ? *ts.proposed : ts.local;
     attrs.fingerprints = config_.fingerprints;

@@ -46,9 +46,14 @@ std::string Negotiator::random_chars(size_t n, const char *alphabet) {
   return out;
 }
 
+// One set of credentials per ICE generation, shared by every transport it creates, as
+// browsers do: webrtcbin refuses a BUNDLE group whose m-lines have different ufrags, even
+// when they are separate transports (balanced, max-compat) with their own candidates.
 IceCredentials Negotiator::new_credentials() {
-  // RFC 8445 §5.3: at least 24 bits in the ufrag and 128 in the password.
-  return IceCredentials{random_chars(8, kIceChars), random_chars(24, kIceChars)};
+  if (!generation_)
+    // RFC 8445 §5.3: at least 24 bits in the ufrag and 128 in the password.
+    generation_ = IceCredentials{random_chars(8, kIceChars), random_chars(24, kIceChars)};
+  return *generation_;
 }
 
 uint32_t Negotiator::new_ssrc() {

@@ -161,6 +161,7 @@ private:
   TransportState *transport_by_id(unsigned id);
   const TransportState *transport_by_id(unsigned id) const;
   IceCredentials new_credentials();
+  void new_ice_generation() { generation_.reset(); }
   uint32_t new_ssrc();
   std::string random_chars(size_t n, const char *alphabet);
   bool mid_used(const std::string &mid) const;
@@ -191,6 +192,7 @@ private:
   unsigned next_transport_id_ = 1;
   bool want_data_ = false;
   bool ice_restart_wanted_ = false;
+  std::optional<IceCredentials> generation_; // what new_credentials() hands out
   std::string cname_;
   std::string data_mid_; // mid (or "#<m-line>") of the SCTP m-line, once there is one
   uint64_t session_id_ = 0;
@@ -203,6 +205,7 @@ private:
   sdp::Message current_local_, pending_local_, current_remote_, pending_remote_;
   sdp::Message last_offer_;                              // what create_offer returned
   std::map<unsigned, unsigned> last_offer_transceivers_; // its m-line -> transceiver
+  std::vector<std::string> last_offer_owner_keys_;       // its m-line -> owning transport key
 };
 
 } // namespace gstrtc::jsep

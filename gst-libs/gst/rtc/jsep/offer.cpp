@@ -176,6 +176,13 @@ Result<sdp::Message> Negotiator::create_offer(const OfferOptions &opts) {
     for (const auto &e : t.negotiated_extensions)
       ids.reserve(e.id, e.uri);
   }
+  // PTs the application asked for (a payloader's pt, codec-preferences) before any automatic
+  // one: webrtcbin answers only with the PT its own payloader was configured with.
+  for (const auto &t : transceivers_)
+    if (t.negotiated_codecs.empty())
+      for (const auto &c : t.codecs.codecs)
+        if (c.pt >= 0 && !pts.used(c.pt))
+          pts.reserve(c);
   std::vector<sdp::MediaSection> sections;
   last_offer_transceivers_.clear();
   for (unsigned i = 0; i < slots.size(); i++) {
@@ -242,6 +249,9 @@ sdp::Message Negotiator::write_offer(const std::vector<sdp::MediaSection> &secti
   write_session(msg.get(), session_id_, ++session_version_,
                 group.empty() ? std::vector<std::vector<std::string>>{}
                               : std::vector<std::vector<std::string>>{group});
+  last_offer_owner_keys_ = owner;
+  if (ice_restart)
+    new_ice_generation();
   for (const auto &s : sections) {
     if (s.rejected) {
       write_section(msg.get(), s, nullptr);

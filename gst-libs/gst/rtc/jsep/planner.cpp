@@ -82,6 +82,15 @@ bool Negotiator::fill_context(PlanContext &cx) {
                                    : OwnerRule::RemoteOffer;
   cx.authority = cx.answered ? &*answer : &*offer;
   cx.owners = transport_owners(*cx.authority, rule);
+  // Our own offer: the transports it was written for (all its m-lines share one set of ICE
+  // credentials, so they cannot tell).
+  if (rule == OwnerRule::OwnOffer && last_offer_owner_keys_.size() == cx.owners.size()) {
+    const auto &keys = last_offer_owner_keys_;
+    for (unsigned i = 0; i < cx.owners.size(); i++)
+      if (cx.owners[i])
+        cx.owners[i] = static_cast<unsigned>(std::find(keys.begin(), keys.end(), keys[i]) -
+                                             keys.begin());
+  }
   return true;
 }
 

@@ -1,0 +1,236 @@
+"""A peer connection in a GStreamer pipeline, rtcbin or webrtcbin, for interop tests.
+
+Each peer sends test video and/or audio through encoders into its bin, decodes whatever
+arrives (decodebin) and counts decoded video frames and audio buffers. Signalling is SDP text
+and trickled candidates handed to another object with the same small interface
+(set_remote / add_candidate), so a GstPeer can talk to another GstPeer in the same process, or
+to aiortc or a browser through a relay.
+"""
+import threading
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstSdp", "1.0")
+gi.require_version("GstRtc", "1.0")
+gi.require_version("GstWebRTC", "1.0")
+from gi.repository import GLib, Gst, GstRtc, GstSdp, GstWebRTC  # noqa: E402
+
+Gst.init(None)
+
+# Distinct payload types, as webrtcbin's examples set them: webrtcbin answers with its own
+# payloader's PT and rejects two m-lines of its offer that use the same one.
+VIDEO = {
+    "vp8": "vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96",
+    "h264": "openh264enc complexity=low gop-size=30 ! h264parse "
+    "! video/x-h264,profile=constrained-baseline ! rtph264pay config-interval=-1 "
+    "aggregate-mode=zero-latency pt=96",
+}
+
+
+def wait_for(pred, timeout=10.0):
+    deadline = GLib.get_monotonic_time() + int(timeout * 1e6)
+    ev = threading.Event()
+    while not pred():
+        if GLib.get_monotonic_time() > deadline:
+            return False
+        ev.wait(0.02)
+    return True
+
+
+class GstPeer:
+    def __init__(self, name, factory="rtcbin", video="vp8", audio=True, address="127.0.0.1"):
+        self.name = name
+        self.factory = factory
+        self.rtc = factory == "rtcbin"
+        self.lock = threading.Lock()
+        self.remote = None
+        self.errors = []
+        self.frames = {"video": 0, "audio": 0}
+        self.states = []
+        self.negotiations = 0
+        self.pipeline = Gst.Pipeline.new(name)
+        self.pc = Gst.ElementFactory.make(factory, "pc")
+        assert self.pc is not None, factory + " is not installed"
+        self.pipeline.add(self.pc)
+        if self.rtc:
+            self.pc.set_property("ice-addresses", address)
+            self.pc.set_property("ice-tcp", False)
+        else:
+            self.pc.set_property("bundle-policy", GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
+            agent = self.pc.get_property("ice-agent")
+            agent.emit("add-local-ip-address", address)
+            agent.set_property("ice-tcp", False)
+            self._agent = agent  # webrtcbin pitfall: keep objects read from properties
+        self.video, self.audio = video, audio
+        if video:
+            self._add_source(
+                "videotestsrc is-live=true pattern=ball "
+                "! video/x-raw,width=320,height=240,framerate=30/1 ! " + VIDEO[video])
+        if audio:
+            self._add_source("audiotestsrc is-live=true wave=ticks ! opusenc ! rtpopuspay pt=97")
+        self.pc.connect("pad-added", self._on_pad)
+        self.pc.connect("on-ice-candidate", self._on_candidate)
+        self.pc.connect("notify::connection-state", self._on_state)
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect("message::error", self._on_error)
+        bus.connect("message::warning", self._on_error)
+
+    # --- media ---------------------------------------------------------------------------
+
+    def _add_source(self, desc):
+        bin_ = Gst.parse_bin_from_description(desc, True)
+        self.pipeline.add(bin_)
+        sink = self.pc.request_pad_simple("sink_%u")
+        bin_.get_static_pad("src").link(sink)
+
+    def _on_pad(self, _pc, pad):
+        if pad.direction != Gst.PadDirection.SRC:
+            return
+        dec = Gst.ElementFactory.make("decodebin")
+        dec.connect("pad-added", self._on_decoded_pad)
+        self.pipeline.add(dec)
+        dec.sync_state_with_parent()
+        pad.link(dec.get_static_pad("sink"))
+
+    def _on_decoded_pad(self, _dec, pad):
+        caps = pad.get_current_caps() or pad.query_caps(None)
+        kind = "audio" if caps.to_string().startswith("audio") else "video"
+        sink = Gst.ElementFactory.make("fakesink")
+        sink.set_property("sync", False)
+        sink.set_property("async", False)
+        sink.set_property("signal-handoffs", True)
+        sink.connect("handoff", self._on_frame, kind)
+        self.pipeline.add(sink)
+        sink.sync_state_with_parent()
+        pad.link(sink.get_static_pad("sink"))
+
+    def _on_frame(self, _sink, _buf, _pad, kind):
+        with self.lock:
+            self.frames[kind] += 1
+
+    def _on_error(self, _bus, msg):
+        if msg.type == Gst.MessageType.ERROR:
+            err, dbg = msg.parse_error()
+            self.errors.append("%s: %s (%s)" % (msg.src.get_name(), err.message, dbg))
+
+    def _on_state(self, pc, _p):
+        self.states.append(pc.get_property("connection-state").value_nick)
+
+    # --- signalling ----------------------------------------------------------------------
+
+    def description(self, kind, text):
+        if self.rtc:
+            t = GstRtc.SDPType.OFFER if kind == "offer" else GstRtc.SDPType.ANSWER
+            return GstRtc.SessionDescription.new_from_text(t, text)
+        _res, msg = GstSdp.SDPMessage.new_from_text(text)
+        t = GstWebRTC.WebRTCSDPType.OFFER if kind == "offer" else GstWebRTC.WebRTCSDPType.ANSWER
+        return GstWebRTC.WebRTCSessionDescription.new(t, msg)
+
+    def start(self):
+        self.pipeline.set_state(Gst.State.PLAYING)
+
+    def offer_when_needed(self):
+        """Offers whenever the bin says negotiation is needed (the webrtcbin idiom)."""
+        self.pc.connect("on-negotiation-needed", lambda _pc: self.offer())
+
+    def offer(self):
+        """Creates an offer, applies it and sends it to the remote."""
+        self.negotiations += 1
+        self.pc.emit("create-offer", None, Gst.Promise.new_with_change_func(self._on_offer, None))
+
+    def _reply(self, promise, field):
+        """The SDP text of a create-offer/answer reply. The description is read while the
+        reply lives (PyGObject copies the structure; its values die with the copy)."""
+        promise.wait()
+        reply = promise.get_reply()
+        if reply is None or reply.has_field("error"):
+            err = reply.get_value("error") if reply else "no reply"
+            self.errors.append("%s: %s" % (field, getattr(err, "message", err)))
+            return None
+        return reply.get_value(field).sdp.as_text()
+
+    def _on_offer(self, promise, _):
+        text = self._reply(promise, "offer")
+        if text is None:
+            return
+        self.pc.emit("set-local-description", self.description("offer", text), None)
+        self.remote.set_remote("offer", text)
+
+    def set_remote(self, kind, text):
+        desc = self.description(kind, text)
+        if kind == "answer":
+            self.pc.emit("set-remote-description", desc,
+                         Gst.Promise.new_with_change_func(self._on_set_answer, None))
+            return
+        self.pc.emit("set-remote-description", desc,
+                     Gst.Promise.new_with_change_func(self._on_set_offer, None))
+
+    def _on_set_answer(self, promise, _):
+        promise.wait()
+        reply = promise.get_reply()
+        if reply is not None and reply.has_field("error"):
+            self.errors.append("set answer: %s" % reply.get_value("error").message)
+
+    def _on_set_offer(self, promise, _):
+        promise.wait()
+        reply = promise.get_reply()
+        if reply is not None and reply.has_field("error"):
+            self.errors.append("set offer: %s" % reply.get_value("error").message)
+            return
+        self.pc.emit("create-answer", None, Gst.Promise.new_with_change_func(self._on_answer, None))
+
+    def _on_answer(self, promise, _):
+        text = self._reply(promise, "answer")
+        if text is None:
+            return
+        self.pc.emit("set-local-description", self.description("answer", text), None)
+        self.remote.set_remote("answer", text)
+
+    def _on_candidate(self, _pc, mline, cand):
+        if self.remote:
+            self.remote.add_candidate(mline, cand)
+
+    def add_candidate(self, mline, cand):
+        self.pc.emit("add-ice-candidate", mline, cand)
+
+    # --- results -------------------------------------------------------------------------
+
+    def decoded(self):
+        with self.lock:
+            return dict(self.frames)
+
+    def stats(self):
+        promise = Gst.Promise.new()
+        self.pc.emit("get-stats", None, promise)
+        promise.wait()
+        reply = promise.get_reply()
+        out = {}
+        for i in range(reply.n_fields()):
+            name = reply.nth_field_name(i)
+            s = reply.get_value(name)
+            out[name] = {s.nth_field_name(j): s.get_value(s.nth_field_name(j))
+                         for j in range(s.n_fields())}
+        return out
+
+    def stop(self):
+        self.pipeline.set_state(Gst.State.NULL)
+        self.pipeline.get_bus().remove_signal_watch()
+
+
+def connect(a, b):
+    a.remote, b.remote = b, a
+
+
+def run_loop_until(pred, timeout):
+    """Iterates the default main context (bus watches) until pred() or timeout."""
+    ctx = GLib.MainContext.default()
+    deadline = GLib.get_monotonic_time() + int(timeout * 1e6)
+    while not pred() and GLib.get_monotonic_time() < deadline:
+        while ctx.pending():
+            ctx.iteration(False)
+        threading.Event().wait(0.02)
+    while ctx.pending():
+        ctx.iteration(False)
+    return pred()

@@ -1,0 +1,101 @@
+"""rtcbin calls in one process over 127.0.0.1: rtcbin with rtcbin, and with webrtcbin (1.22)
+as offerer and as answerer. Audio (Opus) and video (VP8, H.264) go both ways; each side must
+decode frames of every kind it was sent. Runs inside a network namespace of its own (see
+tests/interop/netns-run.sh), so webrtcbin's libnice only ever sees loopback."""
+import pytest
+
+from gstpeer import GstPeer, connect, run_loop_until
+
+from gi.repository import GstRtc  # noqa: E402
+
+MIN_FRAMES = 20  # about 1 s of video at 30 fps, 0.4 s of 20 ms audio
+
+
+def call(offerer, answerer, video="vp8", seconds=12):
+    a = GstPeer("A", offerer, video=video)
+    b = GstPeer("B", answerer, video=video)
+    connect(a, b)
+    try:
+        a.offer_when_needed()
+        b.start()
+        a.start()
+
+        def done():
+            return all(p.decoded()["video"] >= MIN_FRAMES and p.decoded()["audio"] >= MIN_FRAMES
+                       for p in (a, b)) or a.errors or b.errors
+
+        run_loop_until(done, seconds)
+        return a, b
+    except Exception:
+        a.stop()
+        b.stop()
+        raise
+
+
+def check_decoded(a, b):
+    assert not a.errors and not b.errors, (a.errors, b.errors)
+    for p in (a, b):
+        got = p.decoded()
+        assert got["video"] >= MIN_FRAMES, "%s decoded %s" % (p.name, got)
+        assert got["audio"] >= MIN_FRAMES, "%s decoded %s" % (p.name, got)
+
+
+@pytest.mark.parametrize("video", ["vp8", "h264"])
+def test_rtcbin_to_rtcbin(video):
+    a, b = call("rtcbin", "rtcbin", video)
+    try:
+        check_decoded(a, b)
+        for p in (a, b):
+            assert p.states[-1] == "connected", p.states
+            assert p.pc.get_property("signaling-state") == GstRtc.SignalingState.STABLE
+            assert p.pc.get_property("ice-connection-state") in (
+                GstRtc.ICEConnectionState.CONNECTED, GstRtc.ICEConnectionState.COMPLETED)
+        # Both descriptions are current, typed as the offer/answer they were.
+        local = a.pc.get_property("current-local-description")
+        remote = b.pc.get_property("current-remote-description")
+        assert local.type == GstRtc.SDPType.OFFER and remote.type == GstRtc.SDPType.OFFER
+        def lines(desc):  # candidates trickled after the offer was sent are only in ours
+            return [x for x in desc.sdp.as_text().splitlines()
+                    if not x.startswith(("a=candidate", "a=end-of-candidates"))]
+        assert lines(local) == lines(remote)
+        assert b.pc.get_property("current-local-description").type == GstRtc.SDPType.ANSWER
+    finally:
+        a.stop()
+        b.stop()
+
+
+@pytest.mark.parametrize("offerer,answerer", [("rtcbin", "webrtcbin"), ("webrtcbin", "rtcbin")])
+@pytest.mark.parametrize("video", ["vp8", "h264"])
+def test_rtcbin_with_webrtcbin(offerer, answerer, video):
+    a, b = call(offerer, answerer, video)
+    try:
+        check_decoded(a, b)
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_stats_after_a_call():
+    a, b = call("rtcbin", "rtcbin")
+    try:
+        check_decoded(a, b)
+        stats = a.stats()
+        by_type = {}
+        for s in stats.values():
+            by_type.setdefault(s["type"].value_nick, []).append(s)
+        for t in ("peer-connection", "transport", "candidate-pair", "local-candidate",
+                  "remote-candidate", "certificate", "codec", "outbound-rtp", "inbound-rtp"):
+            assert t in by_type, "no %s stats in %s" % (t, sorted(by_type))
+        out = {s["kind"]: s for s in by_type["outbound-rtp"]}
+        inb = {s["kind"]: s for s in by_type["inbound-rtp"]}
+        assert set(out) == {"audio", "video"} and set(inb) == {"audio", "video"}
+        assert out["video"]["packets-sent"] > 0 and out["video"]["bytes-sent"] > 0
+        assert inb["audio"]["packets-received"] > 0
+        transport = by_type["transport"][0]
+        assert transport["dtls-state"] == GstRtc.DTLSTransportState.CONNECTED
+        assert stats[transport["selected-candidate-pair-id"]]["local-candidate-id"] in stats
+        pair = stats[transport["selected-candidate-pair-id"]]
+        assert stats[pair["remote-candidate-id"]]["address"] == "127.0.0.1"
+    finally:
+        a.stop()
+        b.stop()
