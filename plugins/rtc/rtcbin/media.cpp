@@ -55,8 +55,7 @@ GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) 
   }
   if (!e) {
     // A transceiver the application added without a pad (add-transceiver), same kind.
-    sdp::MediaKind kind =
-        caps && gst_caps_get_size(caps) ? kind_of(caps) : sdp::MediaKind::Other;
+    sdp::MediaKind kind = caps && gst_caps_get_size(caps) ? kind_of(caps) : sdp::MediaKind::Other;
     for (auto &x : entries_)
       if (!x.sender && !x.mid.size() && kind != sdp::MediaKind::Other && x.kind == kind &&
           sends(static_cast<sdp::Direction>(transceiver_direction(x.obj.get()))))
@@ -130,9 +129,22 @@ void PeerConnection::link_sender(TransceiverEntry &e, const jsep::TransceiverPla
         old->second->release_send_pad(s.target());
     e.linked_transport = tp.transport;
     s.connect(it->second->request_send_pad());
-  } else {
-    s.set_mode(Sender::Mode::Pass);
   }
+  release_if_secure(e);
+}
+
+// Media flows once DTLS has keyed SRTP: what is sent before would be dropped, and with it
+// the first key frame a decoder needs.
+void PeerConnection::release_if_secure(TransceiverEntry &e) {
+  if (!e.sender || !e.sender->target() || !e.linked_transport)
+    return;
+  auto it = transports_.find(*e.linked_transport);
+  if (it == transports_.end())
+    return;
+  GstRtcDTLSTransportState st;
+  g_object_get(it->second->dtls(), "state", &st, nullptr);
+  if (st == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+    e.sender->set_mode(Sender::Mode::Pass);
 }
 
 // Tables for rtpbin's streaming-thread callbacks, rebuilt after each completed negotiation.

@@ -283,6 +283,8 @@ void PeerConnection::op_update_states() {
   Deferred out;
   {
     std::lock_guard lk(lock_);
+    for (auto &e : entries_)
+      release_if_secure(e);
     compute_states(out);
   }
   run(out);

@@ -117,6 +117,7 @@ private:
   std::string apply_plan(const jsep::Plan &plan, Deferred &out);
   void apply_transceiver(const jsep::TransceiverPlan &tp, bool final, Deferred &out);
   void link_sender(TransceiverEntry &e, const jsep::TransceiverPlan &tp);
+  void release_if_secure(TransceiverEntry &e);
   TransceiverEntry *entry_by_engine_id(unsigned id);
   TransceiverEntry &new_entry(std::optional<unsigned> engine_id, GstRtcKind kind,
                               GstRtcRTPTransceiverDirection direction);

@@ -70,7 +70,6 @@ void Sender::connect(GstPad *target) {
     gst_event_unref(ev);
     gst_object_unref(internal);
   }
-  set_mode(Mode::Pass);
 }
 
 GstPadProbeReturn Sender::probe(GstPad *, GstPadProbeInfo *info, gpointer user_data) {

@@ -30,7 +30,7 @@ public:
   void set_mode(Mode m);
   // What to write into each packet (pt < 0: leave it).
   void set_stream(int pt, uint32_t ssrc);
-  // Points the ghost pad at `target` (a funnel pad) and lets data through.
+  // Points the ghost pad at `target` (a funnel pad); data waits for set_mode(Pass).
   void connect(GstPad *target);
   GstPad *target() const { return target_; }
 
