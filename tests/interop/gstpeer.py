@@ -47,6 +47,7 @@ class GstPeer:
         self.remote = None
         self.errors = []
         self.frames = {"video": 0, "audio": 0}
+        self.per_pad = {}  # src pad name -> decoded frames
         self.states = []
         self.negotiations = 0
         self.pipeline = Gst.Pipeline.new(name)
@@ -84,31 +85,41 @@ class GstPeer:
         self.pipeline.add(bin_)
         sink = self.pc.request_pad_simple("sink_%u")
         bin_.get_static_pad("src").link(sink)
+        bin_.sync_state_with_parent()
+        return sink
+
+    def add_video(self, pt=100):
+        """Another video track (mid-call: renegotiation follows)."""
+        return self._add_source(
+            "videotestsrc is-live=true pattern=smpte "
+            "! video/x-raw,width=320,height=240,framerate=30/1 "
+            "! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=%d" % pt)
 
     def _on_pad(self, _pc, pad):
         if pad.direction != Gst.PadDirection.SRC:
             return
         dec = Gst.ElementFactory.make("decodebin")
-        dec.connect("pad-added", self._on_decoded_pad)
+        dec.connect("pad-added", self._on_decoded_pad, pad.get_name())
         self.pipeline.add(dec)
         dec.sync_state_with_parent()
         pad.link(dec.get_static_pad("sink"))
 
-    def _on_decoded_pad(self, _dec, pad):
+    def _on_decoded_pad(self, _dec, pad, src_name):
         caps = pad.get_current_caps() or pad.query_caps(None)
         kind = "audio" if caps.to_string().startswith("audio") else "video"
         sink = Gst.ElementFactory.make("fakesink")
         sink.set_property("sync", False)
         sink.set_property("async", False)
         sink.set_property("signal-handoffs", True)
-        sink.connect("handoff", self._on_frame, kind)
+        sink.connect("handoff", self._on_frame, kind, src_name)
         self.pipeline.add(sink)
         sink.sync_state_with_parent()
         pad.link(sink.get_static_pad("sink"))
 
-    def _on_frame(self, _sink, _buf, _pad, kind):
+    def _on_frame(self, _sink, _buf, _pad, kind, src_name):
         with self.lock:
             self.frames[kind] += 1
+            self.per_pad[src_name] = self.per_pad.get(src_name, 0) + 1
 
     def _on_error(self, _bus, msg):
         if msg.type == Gst.MessageType.ERROR:
@@ -135,10 +146,11 @@ class GstPeer:
         """Offers whenever the bin says negotiation is needed (the webrtcbin idiom)."""
         self.pc.connect("on-negotiation-needed", lambda _pc: self.offer())
 
-    def offer(self):
+    def offer(self, options=None):
         """Creates an offer, applies it and sends it to the remote."""
         self.negotiations += 1
-        self.pc.emit("create-offer", None, Gst.Promise.new_with_change_func(self._on_offer, None))
+        self.pc.emit("create-offer", options,
+                     Gst.Promise.new_with_change_func(self._on_offer, None))
 
     def _reply(self, promise, field):
         """The SDP text of a create-offer/answer reply. The description is read while the
@@ -200,6 +212,10 @@ class GstPeer:
     def decoded(self):
         with self.lock:
             return dict(self.frames)
+
+    def decoded_per_pad(self):
+        with self.lock:
+            return dict(self.per_pad)
 
     def stats(self):
         promise = Gst.Promise.new()

@@ -6,7 +6,7 @@ import pytest
 
 from gstpeer import GstPeer, connect, run_loop_until
 
-from gi.repository import GstRtc  # noqa: E402
+from gi.repository import Gst, GstRtc  # noqa: E402
 
 MIN_FRAMES = 20  # about 1 s of video at 30 fps, 0.4 s of 20 ms audio
 
@@ -96,6 +96,73 @@ def test_stats_after_a_call():
         assert stats[transport["selected-candidate-pair-id"]]["local-candidate-id"] in stats
         pair = stats[transport["selected-candidate-pair-id"]]
         assert stats[pair["remote-candidate-id"]]["address"] == "127.0.0.1"
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_renegotiation_adds_then_deactivates_a_video_track():
+    a, b = call("rtcbin", "rtcbin")
+    try:
+        check_decoded(a, b)
+        assert len(b.decoded_per_pad()) == 2
+        # A second camera mid-call: on-negotiation-needed -> offer/answer -> a new src pad.
+        a.add_video()
+        assert run_loop_until(lambda: len(b.decoded_per_pad()) == 3 and
+                              min(b.decoded_per_pad().values()) >= MIN_FRAMES, 15), \
+            (b.decoded_per_pad(), a.errors, b.errors)
+        assert a.negotiations == 2
+        new_pad = [n for n in b.decoded_per_pad() if n not in ("src_0", "src_1")][0]
+        third = a.pc.emit("get-transceiver", 2)
+        assert third.get_property("mid") == "2"
+        # B's new transceiver only receives (W3C: created by a remote offer, recvonly).
+        assert third.get_property("current-direction") == GstRtc.RTPTransceiverDirection.SENDONLY
+        # Take it off again: direction inactive renegotiates and the stream stops.
+        third.set_property("direction", GstRtc.RTPTransceiverDirection.INACTIVE)
+        assert run_loop_until(lambda: third.get_property("current-direction") ==
+                              GstRtc.RTPTransceiverDirection.INACTIVE, 10)
+        assert a.negotiations == 3
+        run_loop_until(lambda: False, 0.5)  # what was in flight arrives
+        stopped_at = b.decoded_per_pad()[new_pad]
+        before = b.decoded()["video"]
+        run_loop_until(lambda: False, 1.5)
+        assert b.decoded_per_pad()[new_pad] == stopped_at
+        assert b.decoded()["video"] > before + 20  # the first camera still runs
+        assert not a.errors and not b.errors, (a.errors, b.errors)
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_ice_restart_keeps_media_flowing():
+    a, b = call("rtcbin", "rtcbin")
+    try:
+        check_decoded(a, b)
+        old = a.pc.get_property("local-description").sdp.as_text()
+        old_ufrag = [x for x in old.splitlines() if x.startswith("a=ice-ufrag")][0]
+        options = Gst.Structure.new_from_string("offer-options, ice-restart=(boolean)true")
+        a.offer(options)
+
+        def restarted():
+            cur = a.pc.get_property("current-local-description").sdp.as_text()
+            return old_ufrag not in cur and b.pc.get_property(
+                "signaling-state") == GstRtc.SignalingState.STABLE
+
+        assert run_loop_until(restarted, 10), (a.errors, b.errors)
+        new = a.pc.get_property("current-local-description").sdp.as_text()
+        remote = a.pc.get_property("current-remote-description").sdp.as_text()
+        assert old_ufrag not in new  # RFC 8445 §9: new credentials on both sides
+        assert old_ufrag.split(":")[1] not in remote
+        # The ICE transport itself runs on the new credentials.
+        ice = a.pc.get_by_name("t1_icesrc").get_property("transport")
+        theirs = [x for x in remote.splitlines() if x.startswith("a=ice-ufrag")][0]
+        assert ice.get_property("remote-ufrag") == theirs.split(":")[1]
+        assert ice.get_property("local-ufrag") in new
+        before = {p: p.decoded() for p in (a, b)}
+        assert run_loop_until(lambda: all(
+            p.decoded()["video"] > before[p]["video"] + 30 for p in (a, b)), 10)
+        assert a.states[-1] == "connected" and b.states[-1] == "connected", (a.states, b.states)
+        assert not a.errors and not b.errors, (a.errors, b.errors)
     finally:
         a.stop()
         b.stop()
