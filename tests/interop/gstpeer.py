@@ -39,8 +39,10 @@ def wait_for(pred, timeout=10.0):
 
 
 class GstPeer:
-    def __init__(self, name, factory="rtcbin", video="vp8", audio=True, address="127.0.0.1"):
+    def __init__(self, name, factory="rtcbin", video="vp8", audio=True, address="127.0.0.1",
+                 trickle=True):
         self.name = name
+        self.trickle = trickle  # False: send descriptions with every candidate, once gathered
         self.factory = factory
         self.rtc = factory == "rtcbin"
         self.lock = threading.Lock()
@@ -168,7 +170,25 @@ class GstPeer:
         if text is None:
             return
         self.pc.emit("set-local-description", self.description("offer", text), None)
-        self.remote.set_remote("offer", text)
+        self._send("offer", text)
+
+    def _send(self, kind, text):
+        if self.trickle:
+            self.remote.set_remote(kind, text)
+            return
+
+        def gathered():
+            done = GstWebRTC.WebRTCICEGatheringState.COMPLETE if not self.rtc else \
+                GstRtc.ICEGatheringState.COMPLETE
+            return self.pc.get_property("ice-gathering-state") == done
+
+        def wait_and_send():
+            if wait_for(gathered, 10):
+                desc = self.pc.get_property("local-description")
+                self.remote.set_remote(kind, desc.sdp.as_text())
+            else:
+                self.errors.append("ICE gathering did not complete")
+        threading.Thread(target=wait_and_send, daemon=True).start()
 
     def set_remote(self, kind, text):
         desc = self.description(kind, text)
@@ -198,10 +218,10 @@ class GstPeer:
         if text is None:
             return
         self.pc.emit("set-local-description", self.description("answer", text), None)
-        self.remote.set_remote("answer", text)
+        self._send("answer", text)
 
     def _on_candidate(self, _pc, mline, cand):
-        if self.remote:
+        if self.remote and self.trickle:
             self.remote.add_candidate(mline, cand)
 
     def add_candidate(self, mline, cand):
@@ -250,3 +270,43 @@ def run_loop_until(pred, timeout):
     while ctx.pending():
         ctx.iteration(False)
     return pred()
+
+
+class AiortcPeer:
+    """aiortc in a child process (tests/interop/aiortc_peer.py), as a GstPeer's remote."""
+
+    def __init__(self, role, video="vp8", seconds=12):
+        import json
+        import os
+        import subprocess
+        import sys
+        self.json = json
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "aiortc_peer.py")
+        self.proc = subprocess.Popen(
+            [sys.executable, script, role, "--video", video, "--seconds", str(seconds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.remote = None
+        self.result = None
+        self.errors = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            msg = self.json.loads(line)
+            if msg["type"] in ("offer", "answer"):
+                self.remote.set_remote(msg["type"], msg["sdp"])
+            elif msg["type"] == "result":
+                self.result = msg
+
+    def set_remote(self, kind, text):
+        self.proc.stdin.write(self.json.dumps({"type": kind, "sdp": text}) + "\n")
+        self.proc.stdin.flush()
+
+    def add_candidate(self, mline, cand):
+        pass  # aiortc 1.4 takes candidates in the description only
+
+    def finish(self, timeout=30):
+        self.reader.join(timeout)
+        self.proc.wait(timeout)
+        return self.result

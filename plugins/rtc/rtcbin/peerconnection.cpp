@@ -591,8 +591,7 @@ void PeerConnection::apply_transceiver(const jsep::TransceiverPlan &tp, bool fin
 // W3C webrtc §4.3.2-4.3.3: the peer connection's states from its transports'.
 void PeerConnection::compute_states(Deferred &out) {
   int n = 0, ice_new = 0, checking = 0, connected = 0, completed = 0, failed = 0, disc = 0;
-  int g_new = 0, g_complete = 0, dtls_new = 0, dtls_connecting = 0, dtls_failed = 0,
-      dtls_connected = 0;
+  int g_new = 0, g_complete = 0, dtls_new = 0, dtls_failed = 0, dtls_up = 0, ice_closed = 0;
   for (auto &[id, t] : transports_) {
     GstRtcICEConnectionState s;
     GstRtcICEGatheringState g;
@@ -606,12 +605,13 @@ void PeerConnection::compute_states(Deferred &out) {
     completed += s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
     failed += s == GST_RTC_ICE_CONNECTION_STATE_FAILED;
     disc += s == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED;
+    ice_closed += s == GST_RTC_ICE_CONNECTION_STATE_CLOSED;
     g_new += g == GST_RTC_ICE_GATHERING_STATE_NEW;
     g_complete += g == GST_RTC_ICE_GATHERING_STATE_COMPLETE;
-    dtls_new += d == GST_RTC_DTLS_TRANSPORT_STATE_NEW;
-    dtls_connecting += d == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTING;
+    dtls_new += d == GST_RTC_DTLS_TRANSPORT_STATE_NEW || d == GST_RTC_DTLS_TRANSPORT_STATE_CLOSED;
     dtls_failed += d == GST_RTC_DTLS_TRANSPORT_STATE_FAILED;
-    dtls_connected += d == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED;
+    dtls_up +=
+        d == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED || d == GST_RTC_DTLS_TRANSPORT_STATE_CLOSED;
   }
   auto gathering = n == 0 || g_new == n ? GST_RTC_ICE_GATHERING_STATE_NEW
                    : g_complete == n    ? GST_RTC_ICE_GATHERING_STATE_COMPLETE
@@ -631,20 +631,19 @@ void PeerConnection::compute_states(Deferred &out) {
     ice = GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
   else
     ice = GST_RTC_ICE_CONNECTION_STATE_CONNECTED;
-  GstRtcPeerConnectionState pc;
+  GstRtcPeerConnectionState pc; // W3C webrtc §4.3.3 (closed transports count as done)
   if (closed_)
     pc = GST_RTC_PEER_CONNECTION_STATE_CLOSED;
   else if (failed || dtls_failed)
     pc = GST_RTC_PEER_CONNECTION_STATE_FAILED;
   else if (disc)
     pc = GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED;
-  else if (n == 0 || (ice_new == n && dtls_new == n))
+  else if (n == 0 || (ice_new + ice_closed == n && dtls_new == n))
     pc = GST_RTC_PEER_CONNECTION_STATE_NEW;
-  else if (connected + completed == n && dtls_connected == n)
+  else if (connected + completed + ice_closed == n && dtls_up == n)
     pc = GST_RTC_PEER_CONNECTION_STATE_CONNECTED;
   else
     pc = GST_RTC_PEER_CONNECTION_STATE_CONNECTING;
-  (void)dtls_connecting;
   auto set = [&](auto &field, auto value, const char *name) {
     if (field != value) {
       field = value;
