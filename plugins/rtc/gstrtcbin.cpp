@@ -411,8 +411,10 @@ static void gst_rtc_bin_init(GstRtcBin *self) {
 
 static void dispose(GObject *object) {
   auto *self = GST_RTC_BIN(object);
-  if (self->pc)
+  if (self->pc) {
     self->pc->close();
+    self->pc->stop(); // transports leave the bin while their elements are still in it
+  }
   G_OBJECT_CLASS(gst_rtc_bin_parent_class)->dispose(object);
 }
 

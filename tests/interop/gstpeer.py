@@ -310,3 +310,106 @@ class AiortcPeer:
         self.reader.join(timeout)
         self.proc.wait(timeout)
         return self.result
+
+
+class ChromiumPeer:
+    """Headless Chromium running tests/interop/chromium_page.html, as a GstPeer's remote.
+
+    The page is served from 127.0.0.1 with its signalling (long polling) by a server in this
+    process; Chromium gets fake camera and microphone, and must run in a network namespace
+    where loopback is the only interface (its candidates are then loopback only)."""
+
+    FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             "--disable-quic", "--use-fake-device-for-media-stream",
+             "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
+             "--disable-features=WebRtcHideLocalIpsWithMdns",
+             "--autoplay-policy=no-user-gesture-required"]
+
+    def __init__(self, role, video="vp8"):
+        import http.server
+        import json
+        import os
+        import queue
+        import subprocess
+        import tempfile
+        self.json = json
+        self.remote = None
+        self.result = {}
+        self.logs = []
+        self.config = {"role": role, "video": video}
+        self.outbox = queue.Queue()
+        here = os.path.dirname(os.path.abspath(__file__))
+        page = open(os.path.join(here, "chromium_page.html"), "rb").read()
+        peer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, body, ctype="application/json"):
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                if self.path == "/":
+                    self.reply(page, "text/html")
+                elif self.path == "/config":
+                    self.reply(peer.config)
+                elif self.path == "/poll":
+                    msgs = []
+                    try:
+                        msgs.append(peer.outbox.get(timeout=1))
+                        while True:
+                            msgs.append(peer.outbox.get_nowait())
+                    except queue.Empty:
+                        pass
+                    self.reply(msgs)
+                else:
+                    self.send_error(404)
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if self.path == "/send":
+                    peer._from_page(body)
+                elif self.path == "/result":
+                    peer.result = body
+                elif self.path == "/log":
+                    peer.logs.append(body["msg"])
+                self.reply({})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.profile = tempfile.TemporaryDirectory()
+        url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+        self.proc = subprocess.Popen(
+            ["/usr/bin/chromium"] + self.FLAGS + ["--user-data-dir=" + self.profile.name, url],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _from_page(self, msg):
+        if msg["type"] in ("offer", "answer"):
+            self.remote.set_remote(msg["type"], msg["sdp"])
+        elif msg["type"] == "candidate":
+            self.remote.add_candidate(msg["mline"], msg["candidate"])
+
+    def set_remote(self, kind, text):
+        self.outbox.put({"type": kind, "sdp": text})
+
+    def add_candidate(self, mline, cand):
+        self.outbox.put({"type": "candidate", "mline": mline, "candidate": cand})
+
+    def command(self, name):
+        self.outbox.put({"type": name})
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except Exception:
+            self.proc.kill()
+        self.server.shutdown()
+        self.profile.cleanup()

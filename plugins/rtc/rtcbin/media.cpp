@@ -1,6 +1,8 @@
 // rtcbin's media: sink pads into rtpbin's send sessions, rtpbin's receive streams out as src
 // pads, and what rtpbin asks for on its streaming threads (PT caps, RTX, NACK).
 #include "jsep/codeccaps.hpp"
+
+#include <algorithm>
 #include "peerconnection.hpp"
 #include "rtcrtptransceiver-private.hpp"
 #include "sender.hpp"
@@ -34,6 +36,68 @@ const sdp::Codec *send_codec(const std::vector<sdp::Codec> &codecs, GstCaps *cap
       return &c;
   }
   return first;
+}
+
+void set_red_payloads(GstElement *dec, const std::vector<int> &pts) {
+  GValue arr = G_VALUE_INIT, v = G_VALUE_INIT;
+  gst_value_array_init(&arr, pts.size());
+  g_value_init(&v, G_TYPE_INT);
+  for (int pt : pts) {
+    g_value_set_int(&v, pt);
+    gst_value_array_append_value(&arr, &v);
+  }
+  g_object_set_property(G_OBJECT(dec), "payloads", &arr);
+  g_value_unset(&v);
+  g_value_unset(&arr);
+}
+
+std::shared_ptr<GWeakRef> weak(GstElement *e) {
+  auto w = std::shared_ptr<GWeakRef>(new GWeakRef, [](GWeakRef *r) {
+    g_weak_ref_clear(r);
+    delete r;
+  });
+  g_weak_ref_init(w.get(), e);
+  return w;
+}
+
+// Calls f on each element still alive, and forgets the others.
+template <typename F> void each_alive(std::vector<std::shared_ptr<GWeakRef>> &v, F f) {
+  for (auto it = v.begin(); it != v.end();) {
+    auto *e = static_cast<GstElement *>(g_weak_ref_get(it->get()));
+    if (!e) {
+      it = v.erase(it);
+      continue;
+    }
+    f(e);
+    gst_object_unref(e);
+    ++it;
+  }
+}
+
+// What a PT's stream is once rtpbin's FEC decoder (after its PT demuxer) took RED off: the
+// primary codec (RED's fmtp "111/111", else the m-line's first codec), still under RED's PT.
+Ref<GstCaps> receive_caps(const sdp::Codec &c, const std::vector<sdp::Codec> &all,
+                          sdp::MediaKind kind, const std::vector<sdp::Extmap> &extensions) {
+  if (jsep::role_of(c) != jsep::CodecRole::Red)
+    return jsep::codec_to_caps(c, kind, extensions);
+  int primary = c.fmtp_raw.empty() ? -1 : std::atoi(c.fmtp_raw.c_str());
+  const sdp::Codec *p = nullptr;
+  for (const auto &x : all) {
+    if (jsep::role_of(x) != jsep::CodecRole::Media)
+      continue;
+    if (!p)
+      p = &x;
+    if (x.pt == primary) {
+      p = &x;
+      break;
+    }
+  }
+  if (!p)
+    return jsep::codec_to_caps(c, kind, extensions);
+  auto caps = jsep::codec_to_caps(*p, kind, extensions);
+  GstCaps *w = gst_caps_make_writable(caps.release());
+  gst_caps_set_simple(w, "payload", G_TYPE_INT, c.pt, nullptr);
+  return adopt(w);
 }
 
 } // namespace
@@ -174,9 +238,14 @@ void PeerConnection::update_media_tables() {
         gst_structure_set(m.rtx_send_pt.get(), apt->c_str(), G_TYPE_UINT, (guint)c.pt, nullptr);
         continue;
       }
+      if (role == jsep::CodecRole::Red &&
+          std::find(m.red_pts.begin(), m.red_pts.end(), c.pt) == m.red_pts.end())
+        m.red_pts.push_back(c.pt);
+      if (role == jsep::CodecRole::Ulpfec)
+        m.ulpfec_pt = c.pt;
       m.nack |= c.has_feedback("nack");
       if (!m.pt_caps.count(c.pt)) {
-        m.pt_caps[c.pt] = jsep::codec_to_caps(c, e.kind, e.extensions);
+        m.pt_caps[c.pt] = receive_caps(c, e.codecs, e.kind, e.extensions);
         m.by_pt[c.pt] = e.obj.get();
       } else if (m.by_pt[c.pt] != e.obj.get()) {
         m.by_pt[c.pt] = nullptr; // shared by several m-lines: SSRCs decide
@@ -208,6 +277,13 @@ void PeerConnection::update_media_tables() {
     if (m.rtx_recv && m.rtx_send_pt)
       g_object_set(m.rtx_recv, "payload-type-map", m.rtx_send_pt.get(), nullptr);
     m.bound = std::move(old.bound);
+    m.red_decoders = std::move(old.red_decoders);
+    m.fec_decoders = std::move(old.fec_decoders);
+    each_alive(m.red_decoders, [&](GstElement *e) { set_red_payloads(e, m.red_pts); });
+    each_alive(m.fec_decoders, [&](GstElement *e) {
+      g_object_set(e, "pt", (guint)std::max(m.ulpfec_pt, 0), "passthrough", m.ulpfec_pt < 0,
+                   nullptr);
+    });
     old = std::move(m);
   }
 }
@@ -323,6 +399,53 @@ GstElement *PeerConnection::on_aux_receiver(GstElement *, guint session, PeerCon
   if (m.rtx_send_pt)
     g_object_set(inner, "payload-type-map", m.rtx_send_pt.get(), nullptr);
   return bin;
+}
+
+// RED and ULP FEC received (RFC 2198, RFC 5109): rtpreddec takes the RED wrapping off every
+// RED PT of the session, rtpulpfecdec rebuilds lost packets from the FEC ones with rtpbin's
+// packet storage. rtpbin places one in each receive stream.
+GstElement *PeerConnection::on_fec_decoder(GstElement *rtpbin, guint session, guint, guint,
+                                           PeerConnection *self) {
+  // Always both: PTs may be named by a negotiation this stream overtook (updated then).
+  GstElement *bin = gst_bin_new(nullptr);
+  GstElement *red = gst_element_factory_make("rtpreddec", nullptr);
+  GstElement *fec = gst_element_factory_make("rtpulpfecdec", nullptr);
+  if (!red || !fec) {
+    gst_clear_object(&red);
+    gst_clear_object(&fec);
+    gst_object_unref(bin);
+    return nullptr;
+  }
+  GObject *storage = nullptr;
+  g_signal_emit_by_name(rtpbin, "get-internal-storage", session, &storage);
+  g_object_set(fec, "storage", storage, nullptr);
+  if (storage)
+    g_object_unref(storage);
+  {
+    std::lock_guard ml(self->media_lock_);
+    auto &m = self->media_[session];
+    set_red_payloads(red, m.red_pts);
+    g_object_set(fec, "pt", (guint)std::max(m.ulpfec_pt, 0), "passthrough", m.ulpfec_pt < 0,
+                 nullptr);
+    m.red_decoders.push_back(weak(red));
+    m.fec_decoders.push_back(weak(fec));
+  }
+  gst_bin_add_many(GST_BIN(bin), red, fec, nullptr);
+  gst_element_link(red, fec);
+  GstPad *sink = gst_element_get_static_pad(red, "sink");
+  GstPad *src = gst_element_get_static_pad(fec, "src");
+  gst_element_add_pad(bin, gst_ghost_pad_new("sink", sink));
+  gst_element_add_pad(bin, gst_ghost_pad_new("src", src));
+  gst_object_unref(sink);
+  gst_object_unref(src);
+  return bin;
+}
+
+// Keep what FEC needs to repair a loss: packets of about one jitter buffer's time.
+void PeerConnection::on_new_storage(GstElement *, GstElement *storage, guint,
+                                    PeerConnection *self) {
+  // Called while a session is created, lock_ may be held: read the copy.
+  g_object_set(storage, "size-time", (guint64)self->latency_ms_.load() * GST_MSECOND, nullptr);
 }
 
 } // namespace gstrtc::rtcbin

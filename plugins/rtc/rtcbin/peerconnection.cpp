@@ -108,6 +108,8 @@ bool PeerConnection::start(std::string &error) {
   g_signal_connect(rtpbin_, "new-jitterbuffer", G_CALLBACK(on_new_jitterbuffer), this);
   g_signal_connect(rtpbin_, "request-aux-sender", G_CALLBACK(on_aux_sender), this);
   g_signal_connect(rtpbin_, "request-aux-receiver", G_CALLBACK(on_aux_receiver), this);
+  g_signal_connect(rtpbin_, "request-fec-decoder-full", G_CALLBACK(on_fec_decoder), this);
+  g_signal_connect(rtpbin_, "new-storage", G_CALLBACK(on_new_storage), this);
   gst_bin_add(bin_, rtpbin_);
   engine();
   chain([this] { op_check_negotiation(); }, nullptr);
@@ -725,6 +727,7 @@ Config PeerConnection::config() {
 void PeerConnection::set_config(const std::function<void(Config &)> &change) {
   std::lock_guard lk(lock_);
   change(config_);
+  latency_ms_ = config_.latency;
   if (rtpbin_)
     g_object_set(rtpbin_, "latency", config_.latency, nullptr);
 }

@@ -136,6 +136,10 @@ private:
                                   PeerConnection *self);
   static GstElement *on_aux_sender(GstElement *, guint session, PeerConnection *self);
   static GstElement *on_aux_receiver(GstElement *, guint session, PeerConnection *self);
+  static GstElement *on_fec_decoder(GstElement *rtpbin, guint session, guint ssrc, guint pt,
+                                    PeerConnection *self);
+  static void on_new_storage(GstElement *, GstElement *storage, guint session,
+                             PeerConnection *self);
 
   GstBin *bin_;
   BinCallbacks cb_;
@@ -167,9 +171,15 @@ private:
     GUnique<GstStructure> rtx_send_pt, rtx_send_ssrc;    // original PT -> RTX PT; SSRC -> RTX SSRC
     GstElement *rtx_send = nullptr, *rtx_recv = nullptr; // owned by rtpbin
     bool nack = false;
+    std::vector<int> red_pts; // RFC 2198 RED, audio or video
+    int ulpfec_pt = -1;       // RFC 5109 ULP FEC (inside RED)
+    // The FEC decoders of the session's streams, updated when a negotiation changes the PTs
+    // (a stream may start before the answer that names them is applied here).
+    std::vector<std::shared_ptr<GWeakRef>> red_decoders, fec_decoders;
     std::set<GstRtcRTPTransceiver *> bound; // have a src pad already
   };
-  std::mutex media_lock_; // protects media_
+  std::atomic<guint> latency_ms_{200}; // config_.latency, for streaming-thread callbacks
+  std::mutex media_lock_;              // protects media_
   std::map<unsigned, SessionMedia> media_;
 };
 

@@ -168,13 +168,13 @@ void PeerConnection::rtp_stats(GstStructure *reply, const TransceiverEntry &e, d
   g_object_unref(session);
   if (!ss)
     return;
-  // rtpsession's "source-stats" is a GValueArray.
+  // rtpsession's "source-stats" is a GValueArray (deprecated, but what rtpsession gives).
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   const GValue *v = gst_structure_get_value(ss, "source-stats");
-  GValueArray *arr = v && G_VALUE_HOLDS(v, G_TYPE_VALUE_ARRAY)
+  GValueArray *arr = v && G_VALUE_HOLDS(v, g_value_array_get_type())
                          ? static_cast<GValueArray *>(g_value_get_boxed(v))
                          : nullptr;
   const auto *t = e.engine_id ? engine().transceiver(*e.engine_id) : nullptr;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   for (guint i = 0; arr && i < arr->n_values; i++) {
     const GstStructure *src = gst_value_get_structure(g_value_array_get_nth(arr, i));
     guint ssrc = u32(src, "ssrc");

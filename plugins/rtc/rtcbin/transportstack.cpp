@@ -60,8 +60,8 @@ GstElement *TransportStack::add(const char *factory, const std::string &name) {
   GstElement *e = gst_element_factory_make(factory, name.c_str());
   if (!e)
     return nullptr;
+  elements_.push_back(Ref<GstElement>(e));
   gst_bin_add(bin_, e);
-  elements_.push_back(e);
   return e;
 }
 
@@ -90,7 +90,7 @@ void TransportStack::build() {
   link(dec, "rtcp_src", rtpbin_, ("recv_rtcp_sink_" + s).c_str());
   // Network side first, so nothing is pushed into an element that is not running yet.
   for (auto it = elements_.rbegin(); it != elements_.rend(); ++it)
-    gst_element_sync_state_with_parent(*it);
+    gst_element_sync_state_with_parent(it->get());
 }
 
 std::string TransportStack::apply(const jsep::TransportPlan &plan, bool local) {
@@ -195,10 +195,11 @@ void TransportStack::close() {
     g_signal_handler_disconnect(ice_.get(), h);
   for (gulong h : dtls_handlers_)
     g_signal_handler_disconnect(dtls_.get(), h);
-  for (GstElement *e : elements_) {
-    gst_element_set_locked_state(e, TRUE);
-    gst_element_set_state(e, GST_STATE_NULL);
-    gst_bin_remove(bin_, e);
+  for (auto &e : elements_) {
+    gst_element_set_locked_state(e.get(), TRUE);
+    gst_element_set_state(e.get(), GST_STATE_NULL);
+    if (GST_OBJECT_PARENT(e.get()) == GST_OBJECT(bin_)) // not if the bin is being disposed
+      gst_bin_remove(bin_, e.get());
   }
   elements_.clear();
   gst_rtc_ice_transport_close(ice_.get());

@@ -68,7 +68,7 @@ private:
   TransportEvents events_;
   Ref<GstRtcICETransport> ice_;
   Ref<GstRtcDTLSTransport> dtls_;
-  std::vector<GstElement *> elements_; // owned by the bin
+  std::vector<Ref<GstElement>> elements_; // in the bin, and kept until removed
   GstElement *funnel_ = nullptr, *enc_ = nullptr;
   std::vector<gulong> ice_handlers_, dtls_handlers_;
   jsep::IceCredentials local_, remote_;

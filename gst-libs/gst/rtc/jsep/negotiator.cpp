@@ -250,6 +250,12 @@ Result<Plan> Negotiator::apply(Side side, SdpType type, const GstSDPMessage *sdp
     return Error{checked.error().code,
                  std::string(what) + " " + to_string(type) + ": " + checked.error().message};
   machine_.apply(side, type);
+  if (side == Side::Local)
+    for (auto &t : transports_)
+      if (t.proposed) { // an ICE restart of ours starts now: the candidates start over
+        t.local_candidates.clear();
+        t.local_done = false;
+      }
   if (type == SdpType::Offer) {
     snapshot_ = Snapshot{transceivers_, data_mid_};
     last_offer_side_ = side;
@@ -467,38 +473,48 @@ Status Negotiator::local_candidates_done(unsigned transport) {
   return Ok{};
 }
 
+// The transport's m-lines by ownership (the BUNDLE tag, or the m-line itself), not by ufrag:
+// one ICE generation's credentials are shared by every transport.
+std::vector<unsigned> Negotiator::candidate_mlines(const TransportState &ts) const {
+  std::vector<unsigned> out;
+  PlanContext cx;
+  if (!fill_context(cx) || !cx.local)
+    return out;
+  const Description &a = *cx.authority;
+  for (unsigned i = 0; i < cx.owners.size() && i < cx.local->media.size(); i++) {
+    const auto &m = cx.local->transport.media[i];
+    if (cx.owners[i] && owner_key(a, *cx.owners[i]) == ts.owner_mid && !m.rejected &&
+        !m.bundle_only)
+      out.push_back(i);
+  }
+  return out;
+}
+
 // JSEP §5.2.1: the local description carries the candidates gathered so far, on the m-lines
-// that own the transport (not on bundle-only ones).
+// of the transport (not on bundle-only ones).
 void Negotiator::write_local_candidates(const TransportState &ts, const ice::Candidate *c,
                                         bool done) {
   GstSDPMessage *local = pending_local_ ? pending_local_.get() : current_local_.get();
   if (!local)
     return;
-  auto d = read_description(local);
-  if (!d)
-    return;
-  for (const auto &m : d->transport.media)
-    if (!m.rejected && !m.bundle_only && m.ice_ufrag == ts.local.ufrag) {
-      GstSDPMedia *media = mutable_media(local, m.index);
-      if (c)
-        gst_sdp_media_add_attribute(media, "candidate", c->to_string().substr(10).c_str());
-      if (done)
-        gst_sdp_media_add_attribute(media, "end-of-candidates", nullptr);
-    }
+  for (unsigned i : candidate_mlines(ts)) {
+    GstSDPMedia *media = mutable_media(local, i);
+    if (c)
+      gst_sdp_media_add_attribute(media, "candidate", c->to_string().substr(10).c_str());
+    if (done)
+      gst_sdp_media_add_attribute(media, "end-of-candidates", nullptr);
+  }
 }
 
 std::optional<std::pair<unsigned, std::string>> Negotiator::transport_mline(unsigned id) const {
-  const GstSDPMessage *local = local_description();
   const TransportState *ts = transport_by_id(id);
-  if (!local || !ts)
+  if (!ts)
     return std::nullopt;
-  auto d = read_description(local);
-  if (!d)
+  auto lines = candidate_mlines(*ts);
+  auto d = read_description(local_description());
+  if (lines.empty() || !d)
     return std::nullopt;
-  for (const auto &m : d->transport.media)
-    if (!m.rejected && !m.bundle_only && m.ice_ufrag == ts->local.ufrag)
-      return std::make_pair(m.index, m.mid);
-  return std::nullopt;
+  return std::make_pair(lines.front(), d->media[lines.front()].mid);
 }
 
 // ---- negotiation-needed (W3C §4.7.3) ----

@@ -179,7 +179,9 @@ private:
   sdp::MediaSection answer_media(const sdp::MediaSection &offered);
   static sdp::Setup answer_setup(sdp::Setup offered, std::optional<bool> we_are_client);
   // planner.cpp
-  bool fill_context(PlanContext &cx);
+  bool fill_context(PlanContext &cx) const;
+  // The m-lines of the local description that carry a transport's candidates.
+  std::vector<unsigned> candidate_mlines(const TransportState &ts) const;
   Plan build_plan(SdpType type, Side side, bool final);
   void plan_transports(PlanContext &cx, Plan &plan);
   void plan_transceivers(PlanContext &cx, Plan &plan);

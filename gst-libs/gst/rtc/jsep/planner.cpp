@@ -65,7 +65,7 @@ void fill_remote(const sdp::MediaSection &r, TransceiverPlan &p) {
 } // namespace
 
 // Which descriptions count and which m-line owns each transport; false before any offer.
-bool Negotiator::fill_context(PlanContext &cx) {
+bool Negotiator::fill_context(PlanContext &cx) const {
   cx.local = parsed(local_description());
   cx.remote = parsed(remote_description());
   cx.we_offered = last_offer_side_ == Side::Local;
