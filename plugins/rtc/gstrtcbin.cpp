@@ -399,6 +399,15 @@ static gstrtc::rtcbin::BinCallbacks callbacks(GstRtcBin *self) {
     GstPad *pad = new_bin_pad(name, GST_PAD_SRC, templ, t);
     gst_ghost_pad_set_target(GST_GHOST_PAD(pad), target);
     gst_pad_set_active(pad, TRUE);
+    // pad-added handlers look at the caps (as with webrtcbin): give the pad its target's
+    // stream-start, caps and segment now rather than with the first buffer.
+    gst_pad_sticky_events_foreach(
+        target,
+        [](GstPad *, GstEvent **ev, gpointer ghost) -> gboolean {
+          gst_pad_store_sticky_event(GST_PAD(ghost), *ev);
+          return TRUE;
+        },
+        pad);
     gst_element_add_pad(GST_ELEMENT(self), pad);
     return pad;
   };

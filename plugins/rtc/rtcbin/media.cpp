@@ -156,13 +156,13 @@ void PeerConnection::release_pad(GstPad *pad) {
       if (!e.sender || e.sender->pad() != pad)
         continue;
       sender = std::move(e.sender);
-      if (GstPad *t = sender->target()) {
-        sender->set_mode(Sender::Mode::Drop);
-        gst_ghost_pad_set_target(GST_GHOST_PAD(pad), nullptr);
-        if (e.transport)
-          if (auto it = transports_.find(*e.transport); it != transports_.end())
+      if (GstPad *t = sender->disconnect()) {
+        if (e.linked_transport)
+          if (auto it = transports_.find(*e.linked_transport); it != transports_.end())
             it->second->release_send_pad(t);
+        gst_object_unref(t);
       }
+      e.linked_transport.reset();
       // The transceiver stays; without a pad it sends nothing (JSEP: replaceTrack(null)).
     }
   }
@@ -188,9 +188,12 @@ void PeerConnection::link_sender(TransceiverEntry &e, const jsep::TransceiverPla
                    tp.mid.c_str(), codec->pt, codec->name.c_str(), tp.send[0].ssrc);
   s.set_stream(codec->pt, tp.send[0].ssrc);
   if (!s.target() || e.linked_transport != tp.transport) {
-    if (s.target() && e.linked_transport)
-      if (auto old = transports_.find(*e.linked_transport); old != transports_.end())
-        old->second->release_send_pad(s.target());
+    if (GstPad *t = s.target() ? s.disconnect() : nullptr) {
+      if (e.linked_transport)
+        if (auto old = transports_.find(*e.linked_transport); old != transports_.end())
+          old->second->release_send_pad(t);
+      gst_object_unref(t);
+    }
     e.linked_transport = tp.transport;
     s.connect(it->second->request_send_pad());
   }

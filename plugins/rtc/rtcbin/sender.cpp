@@ -2,6 +2,8 @@
 
 #include <gst/rtp/gstrtpbuffer.h>
 
+#include <utility>
+
 namespace gstrtc::rtcbin {
 
 Sender::Sender(GstPad *pad, std::function<void()> on_caps)
@@ -16,7 +18,15 @@ Sender::Sender(GstPad *pad, std::function<void()> on_caps)
 Sender::~Sender() {
   set_mode(Mode::Drop);
   gst_pad_remove_probe(pad_, probe_);
+  if (target_)
+    gst_object_unref(target_);
   gst_object_unref(pad_);
+}
+
+GstPad *Sender::disconnect() {
+  set_mode(Mode::Drop);
+  gst_ghost_pad_set_target(GST_GHOST_PAD(pad_), nullptr);
+  return std::exchange(target_, nullptr);
 }
 
 bool Sender::has_caps() {
@@ -57,6 +67,8 @@ Ref<GstCaps> Sender::stream_caps(GstCaps *in) {
 }
 
 void Sender::connect(GstPad *target) {
+  if (target_)
+    gst_object_unref(target_);
   target_ = target;
   gst_ghost_pad_set_target(GST_GHOST_PAD(pad_), target);
   // The caps the proxy stored while unlinked go downstream with the next buffer: make them

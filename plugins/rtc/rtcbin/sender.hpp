@@ -30,9 +30,12 @@ public:
   void set_mode(Mode m);
   // What to write into each packet (pt < 0: leave it).
   void set_stream(int pt, uint32_t ssrc);
-  // Points the ghost pad at `target` (a funnel pad); data waits for set_mode(Pass).
+  // Points the ghost pad at `target` (a funnel pad, transfer full); data waits for
+  // set_mode(Pass).
   void connect(GstPad *target);
   GstPad *target() const { return target_; }
+  // Unpoints the ghost pad; returns the target (transfer full) for its owner to release.
+  GstPad *disconnect();
 
   static GstPadProbeReturn probe(GstPad *pad, GstPadProbeInfo *info, gpointer user_data);
 
@@ -42,7 +45,7 @@ private:
   Ref<GstCaps> stream_caps(GstCaps *in);
 
   GstPad *pad_;
-  GstPad *target_ = nullptr; // op thread only
+  GstPad *target_ = nullptr; // owned; op thread only
   gulong probe_ = 0;
   std::function<void()> on_caps_;
   std::atomic<int> pt_{-1};

@@ -183,8 +183,8 @@ GstPad *TransportStack::request_send_pad() {
 }
 
 void TransportStack::release_send_pad(GstPad *pad) {
-  gst_element_release_request_pad(funnel_, pad);
-  gst_object_unref(pad);
+  if (!closed_)
+    gst_element_release_request_pad(funnel_, pad);
 }
 
 void TransportStack::close() {

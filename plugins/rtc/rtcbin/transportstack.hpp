@@ -47,7 +47,8 @@ public:
   // A trickled remote candidate ("" ends them).
   std::string add_remote_candidate(const std::string &candidate);
 
-  // A request pad of the funnel in front of rtpbin's send session (released with the pad).
+  // A request pad (transfer full) of the funnel in front of rtpbin's send session; give it
+  // back with release_send_pad (which does not drop the caller's reference).
   GstPad *request_send_pad();
   void release_send_pad(GstPad *pad);
 
