@@ -1,106 +1,215 @@
-// make demo: the most complete session gst-rtc can run today. Two pipelines in this process
-// find each other with ICE over 127.0.0.1 (this program plays signalling): A sends VP8 video to
-// B, B sends Opus audio to A, both decode. It prints the connection timeline, the selected pair
-// and once-a-second rates, then ends by itself with a summary (exit 1 if nothing decoded).
+// make demo: a complete WebRTC call on this machine. The sender (test video and audio ->
+// VP8/Opus encoders -> rtcbin) calls the receiver (rtcbin -> decoders -> frame counter, and the
+// received streams recorded to demo-video.webm / demo-audio.ogg) over 127.0.0.1; this program
+// is the signalling between them (offer, answer and trickled candidates, as a web server would
+// relay them). It prints the connection timeline and once a second the stats both bins report,
+// then ends by itself with a summary; exit 1 if anything failed or nothing was decoded.
+//
+//   rtc-demo [seconds] [output directory]
+#include <glib/gstdio.h>
 #include <gst/rtc/rtc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
 #include <string>
 
 namespace {
 
-constexpr int kSeconds = 6;
-
 gint64 g_t0;
-double since_start_ms() {
-  return (g_get_monotonic_time() - g_t0) / 1000.0;
+std::mutex g_print_lock; // one line at a time from the bins' threads
+
+void event(const char *who, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void event(const char *who, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  gchar *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  std::lock_guard lk(g_print_lock);
+  printf("[%8.1f ms] %-8s %s\n", (g_get_monotonic_time() - g_t0) / 1000.0, who, msg);
+  fflush(stdout);
+  g_free(msg);
 }
 
-const char *state_name(GstRtcICEConnectionState s) {
-  static const char *names[] = {"new",    "checking",     "connected", "completed",
-                                "failed", "disconnected", "closed"};
-  return names[s];
-}
-
-struct Side {
+struct Peer {
   const char *name;
-  GstRtcICETransport *t;
-  GstElement *pipeline = nullptr;
-  std::atomic<guint64> frames{0};
+  GstElement *pipeline = nullptr, *pc = nullptr;
+  Peer *remote = nullptr;
+  std::string dir;
+  std::atomic<guint64> video_frames{0}, audio_buffers{0};
+  std::atomic<int> candidates{0};
+  std::atomic<bool> failed{false}, first_frame{false};
 };
 
-void on_state(GstRtcICETransport *t, GParamSpec *, Side *side) {
-  GstRtcICEConnectionState s;
-  g_object_get(t, "state", &s, nullptr);
-  printf("[%8.1f ms] %s: ICE %s\n", since_start_ms(), side->name, state_name(s));
-}
+// --- signalling (what a web server would relay) ---------------------------------------------
 
-void on_pair(GstRtcICETransport *t, Side *side) {
-  GstStructure *p = gst_rtc_ice_transport_get_selected_pair(t);
-  if (!p)
-    return;
-  printf("[%8.1f ms] %s: selected pair %s:%u (%s) -> %s:%u (%s) over %s\n", since_start_ms(),
-         side->name, gst_structure_get_string(p, "local-address"),
-         g_value_get_uint(gst_structure_get_value(p, "local-port")),
-         gst_structure_get_string(p, "local-candidate-type"),
-         gst_structure_get_string(p, "remote-address"),
-         g_value_get_uint(gst_structure_get_value(p, "remote-port")),
-         gst_structure_get_string(p, "remote-candidate-type"),
-         gst_structure_get_string(p, "protocol"));
-  gst_structure_free(p);
-}
-
-void wire(GstRtcICETransport *from, GstRtcICETransport *to) {
-  g_signal_connect(from, "on-local-candidate",
-                   G_CALLBACK(+[](GstRtcICETransport *, const gchar *c, gpointer to) {
-                     GError *err = nullptr;
-                     if (!gst_rtc_ice_transport_add_remote_candidate(
-                             static_cast<GstRtcICETransport *>(to), c, &err)) {
-                       fprintf(stderr, "candidate rejected: %s\n", err->message);
-                       g_error_free(err);
-                     }
-                   }),
-                   to);
-  g_signal_connect(from, "on-gathering-done", G_CALLBACK(+[](GstRtcICETransport *, gpointer to) {
-                     gst_rtc_ice_transport_end_of_remote_candidates(
-                         static_cast<GstRtcICETransport *>(to));
-                   }),
-                   to);
-  gchar *u, *p;
-  gst_rtc_ice_transport_get_local_credentials(from, &u, &p);
-  gst_rtc_ice_transport_set_remote_credentials(to, u, p, nullptr);
-  g_free(u);
-  g_free(p);
-}
-
-GstElement *launch(const char *desc, Side *side, GstRtcICETransport *t) {
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch(desc, &err);
-  if (!p) {
-    fprintf(stderr, "pipeline: %s\n", err->message);
-    exit(2);
+std::string reply_sdp(GstPromise *p, const char *field, Peer *peer) {
+  const GstStructure *r = gst_promise_get_reply(p);
+  if (!r || gst_structure_has_field(r, "error")) {
+    GError *e = nullptr;
+    if (r)
+      gst_structure_get(r, "error", G_TYPE_ERROR, &e, nullptr);
+    event(peer->name, "%s failed: %s", field, e ? e->message : "no reply");
+    g_clear_error(&e);
+    peer->failed = true;
+    return {};
   }
-  GstElement *sink = gst_bin_get_by_name(GST_BIN(p), "net_out");
-  GstElement *src = gst_bin_get_by_name(GST_BIN(p), "net_in");
-  g_object_set(sink, "transport", t, nullptr);
-  g_object_set(src, "transport", t, nullptr);
-  GstElement *counter = gst_bin_get_by_name(GST_BIN(p), "decoded");
-  g_signal_connect(counter, "handoff",
-                   G_CALLBACK(+[](GstElement *, GstBuffer *, GstPad *, gpointer s) {
-                     static_cast<Side *>(s)->frames++;
-                   }),
-                   side);
-  gst_object_unref(sink);
-  gst_object_unref(src);
-  gst_object_unref(counter);
-  return p;
+  GstRtcSessionDescription *d = nullptr;
+  gst_structure_get(r, field, GST_TYPE_RTC_SESSION_DESCRIPTION, &d, nullptr);
+  gchar *text = gst_sdp_message_as_text(d->sdp);
+  std::string s = text;
+  g_free(text);
+  gst_rtc_session_description_free(d);
+  return s;
 }
 
-// Prints errors and warnings the pipelines posted; true if any error.
-bool drain_bus(Side &side) {
+void set_description(Peer *peer, bool local, GstRtcSDPType type, const std::string &sdp) {
+  GstRtcSessionDescription *d =
+      gst_rtc_session_description_new_from_text(type, sdp.c_str(), nullptr);
+  g_signal_emit_by_name(peer->pc, local ? "set-local-description" : "set-remote-description", d,
+                        nullptr);
+  gst_rtc_session_description_free(d);
+}
+
+void on_answer(GstPromise *p, gpointer data) {
+  auto *b = static_cast<Peer *>(data);
+  std::string answer = reply_sdp(p, "answer", b);
+  gst_promise_unref(p);
+  if (answer.empty())
+    return;
+  event(b->name, "answer created (%zu bytes): set locally, sent to %s", answer.size(),
+        b->remote->name);
+  set_description(b, true, GST_RTC_SDP_TYPE_ANSWER, answer);
+  set_description(b->remote, false, GST_RTC_SDP_TYPE_ANSWER, answer);
+}
+
+void on_offer(GstPromise *p, gpointer data) {
+  auto *a = static_cast<Peer *>(data);
+  std::string offer = reply_sdp(p, "offer", a);
+  gst_promise_unref(p);
+  if (offer.empty())
+    return;
+  event(a->name, "offer created (%zu bytes): set locally, sent to %s", offer.size(),
+        a->remote->name);
+  set_description(a, true, GST_RTC_SDP_TYPE_OFFER, offer);
+  Peer *b = a->remote;
+  set_description(b, false, GST_RTC_SDP_TYPE_OFFER, offer);
+  g_signal_emit_by_name(b->pc, "create-answer", nullptr,
+                        gst_promise_new_with_change_func(on_answer, b, nullptr));
+}
+
+void on_negotiation_needed(GstElement *, Peer *a) {
+  event(a->name, "negotiation needed: creating an offer");
+  g_signal_emit_by_name(a->pc, "create-offer", nullptr,
+                        gst_promise_new_with_change_func(on_offer, a, nullptr));
+}
+
+void on_ice_candidate(GstElement *, guint mline, const gchar *cand, Peer *p) {
+  if (p->candidates++ == 0)
+    event(p->name, "first ICE candidate: %s", cand);
+  g_signal_emit_by_name(p->remote->pc, "add-ice-candidate", mline, cand);
+}
+
+void on_state(GstElement *pc, GParamSpec *pspec, Peer *p) {
+  GValue v = G_VALUE_INIT;
+  g_value_init(&v, pspec->value_type);
+  g_object_get_property(G_OBJECT(pc), pspec->name, &v);
+  GEnumValue *ev =
+      g_enum_get_value(G_ENUM_CLASS(g_type_class_peek(pspec->value_type)), g_value_get_enum(&v));
+  event(p->name, "%s: %s", pspec->name, ev ? ev->value_nick : "?");
+  g_value_unset(&v);
+}
+
+// --- receiving: decode and count, and record ------------------------------------------------
+
+void on_decoded(GstElement *, GstBuffer *, GstPad *, Peer *p) {
+  if (!p->first_frame.exchange(true))
+    event(p->name, "first video frame decoded");
+  p->video_frames++;
+}
+
+void on_audio(GstElement *, GstBuffer *, GstPad *, Peer *p) {
+  p->audio_buffers++;
+}
+
+void on_pad_added(GstElement *, GstPad *pad, Peer *p) {
+  if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC)
+    return;
+  GstCaps *caps = gst_pad_get_current_caps(pad);
+  const gchar *enc = gst_structure_get_string(gst_caps_get_structure(caps, 0), "encoding-name");
+  bool video = g_strcmp0(enc, "VP8") == 0;
+  event(p->name, "remote %s track: %s", video ? "video" : "audio", GST_PAD_NAME(pad));
+  gst_caps_unref(caps);
+  std::string desc =
+      video
+          ? "rtpvp8depay ! tee name=t ! queue ! vp8dec ! fakesink name=count signal-handoffs=true "
+            "sync=false async=false t. ! queue ! webmmux ! filesink location=\"" +
+                p->dir + "/demo-video.webm\" async=false"
+          : "rtpopusdepay ! tee name=t ! queue ! opusdec ! fakesink name=count "
+            "signal-handoffs=true sync=false async=false t. ! queue ! oggmux ! filesink "
+            "location=\"" +
+                p->dir + "/demo-audio.ogg\" async=false";
+  GstElement *bin = gst_parse_bin_from_description(desc.c_str(), TRUE, nullptr);
+  GstElement *count = gst_bin_get_by_name(GST_BIN(bin), "count");
+  g_signal_connect(count, "handoff", video ? G_CALLBACK(on_decoded) : G_CALLBACK(on_audio), p);
+  gst_object_unref(count);
+  gst_bin_add(GST_BIN(p->pipeline), bin);
+  gst_element_sync_state_with_parent(bin);
+  GstPad *sink = gst_element_get_static_pad(bin, "sink");
+  gst_pad_link(pad, sink);
+  gst_object_unref(sink);
+}
+
+// --- stats ------------------------------------------------------------------------------------
+
+using Stats = std::map<std::string, GstStructure *>; // by type nick (first of each), owned
+
+struct Report {
+  guint64 bytes_sent = 0, bytes_received = 0, packets_lost = 0, nacks = 0;
+  double rtt_ms = -1;
+};
+
+Report report(Peer *p) {
+  GstPromise *promise = gst_promise_new();
+  g_signal_emit_by_name(p->pc, "get-stats", nullptr, promise);
+  gst_promise_wait(promise);
+  Report r;
+  const GstStructure *reply = gst_promise_get_reply(promise);
+  for (int i = 0; reply && i < gst_structure_n_fields(reply); i++) {
+    const GstStructure *s = gst_value_get_structure(
+        gst_structure_get_value(reply, gst_structure_nth_field_name(reply, i)));
+    GstRtcStatsType type;
+    if (!gst_structure_get(s, "type", GST_TYPE_RTC_STATS_TYPE, &type, nullptr))
+      continue;
+    guint64 u = 0;
+    gint64 lost = 0;
+    guint n = 0;
+    double rtt = 0;
+    if (type == GST_RTC_STATS_TRANSPORT) {
+      gst_structure_get_uint64(s, "bytes-sent", &u);
+      r.bytes_sent += u;
+      gst_structure_get_uint64(s, "bytes-received", &u);
+      r.bytes_received += u;
+    } else if (type == GST_RTC_STATS_INBOUND_RTP) {
+      if (gst_structure_get_int64(s, "packets-lost", &lost) && lost > 0)
+        r.packets_lost += lost;
+      if (gst_structure_get_uint(s, "nack-count", &n))
+        r.nacks += n;
+    } else if (type == GST_RTC_STATS_REMOTE_INBOUND_RTP) {
+      if (gst_structure_get_double(s, "round-trip-time", &rtt) && rtt > 0)
+        r.rtt_ms = std::max(r.rtt_ms, rtt * 1000);
+    }
+  }
+  gst_promise_unref(promise);
+  return r;
+}
+
+bool drain_bus(Peer &p) {
   bool error = false;
-  GstBus *bus = gst_element_get_bus(side.pipeline);
+  GstBus *bus = gst_element_get_bus(p.pipeline);
   while (GstMessage *m = gst_bus_pop_filtered(
              bus, static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
     GError *err = nullptr;
@@ -111,8 +220,8 @@ bool drain_bus(Side &side) {
     } else {
       gst_message_parse_warning(m, &err, &dbg);
     }
-    fprintf(stderr, "%s: %s: %s (%s)\n", side.name, GST_MESSAGE_SRC_NAME(m), err->message,
-            dbg ? dbg : "");
+    event(p.name, "%s: %s: %s (%s)", GST_MESSAGE_TYPE_NAME(m), GST_MESSAGE_SRC_NAME(m),
+          err->message, dbg ? dbg : "");
     g_error_free(err);
     g_free(dbg);
     gst_message_unref(m);
@@ -121,87 +230,103 @@ bool drain_bus(Side &side) {
   return error;
 }
 
-guint64 stat(GstRtcICETransport *t, const char *field) {
-  GstStructure *s = gst_rtc_ice_transport_get_stats(t);
-  guint64 v = 0;
-  gst_structure_get_uint64(s, field, &v);
-  gst_structure_free(s);
-  return v;
+GstElement *make_pipeline(Peer &p, const char *sources) {
+  std::string desc = std::string("rtcbin name=pc ice-addresses=127.0.0.1 ice-tcp=false ") + sources;
+  GError *err = nullptr;
+  GstElement *pipe = gst_parse_launch(desc.c_str(), &err);
+  if (!pipe) {
+    fprintf(stderr, "pipeline: %s\n", err->message);
+    exit(2);
+  }
+  if (!GST_IS_PIPELINE(pipe)) { // a lone rtcbin: parse_launch gives the element itself
+    GstElement *bin = gst_pipeline_new(p.name);
+    gst_bin_add(GST_BIN(bin), pipe);
+    pipe = bin;
+  }
+  p.pipeline = pipe;
+  p.pc = gst_bin_get_by_name(GST_BIN(pipe), "pc");
+  g_signal_connect(p.pc, "on-ice-candidate", G_CALLBACK(on_ice_candidate), &p);
+  g_signal_connect(p.pc, "pad-added", G_CALLBACK(on_pad_added), &p);
+  for (const char *prop : {"notify::signaling-state", "notify::ice-gathering-state",
+                           "notify::ice-connection-state", "notify::connection-state"})
+    g_signal_connect(p.pc, prop, G_CALLBACK(on_state), &p);
+  return pipe;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
+  int seconds = argc > 1 ? std::max(2, atoi(argv[1])) : 8;
+  std::string dir = argc > 2 ? argv[2] : ".";
   g_t0 = g_get_monotonic_time();
-  printf("gst-rtc demo: two ICE transports on 127.0.0.1, VP8 video A->B, Opus audio B->A\n");
+  printf("gst-rtc demo: a WebRTC call over 127.0.0.1 between two rtcbins, %d s\n"
+         "  sender:   videotestsrc ! vp8enc ! rtpvp8pay ! rtcbin, audiotestsrc ! opusenc ! "
+         "rtpopuspay ! rtcbin\n"
+         "  receiver: rtcbin ! decoders ! frame counter, and recording to %s/demo-video.webm, "
+         "%s/demo-audio.ogg\n\n",
+         seconds, dir.c_str(), dir.c_str());
 
-  GstRtcICETransport *ta = gst_rtc_ice_transport_new("A");
-  GstRtcICETransport *tb = gst_rtc_ice_transport_new("B");
-  Side a{"A", ta}, b{"B", tb};
-  for (Side *s : {&a, &b}) {
-    g_object_set(s->t, "ice-addresses", "127.0.0.1", "ice-tcp", FALSE, nullptr);
-    g_signal_connect(s->t, "notify::state", G_CALLBACK(on_state), s);
-    g_signal_connect(s->t, "on-selected-candidate-pair-change", G_CALLBACK(on_pair), s);
-  }
-  g_object_set(tb, "role", GST_RTC_ICE_ROLE_CONTROLLED, nullptr);
-  wire(ta, tb);
-  wire(tb, ta);
+  Peer sender{"sender"}, receiver{"receiver"};
+  sender.remote = &receiver;
+  receiver.remote = &sender;
+  receiver.dir = dir;
+  make_pipeline(sender, "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,"
+                        "framerate=30/1 ! vp8enc deadline=1 cpu-used=8 target-bitrate=1500000 "
+                        "keyframe-max-dist=60 ! rtpvp8pay pt=96 ! pc. "
+                        "audiotestsrc is-live=true wave=ticks ! opusenc ! rtpopuspay pt=97 ! pc.");
+  make_pipeline(receiver, "");
+  g_signal_connect(sender.pc, "on-negotiation-needed", G_CALLBACK(on_negotiation_needed), &sender);
+  gst_element_set_state(receiver.pipeline, GST_STATE_PLAYING);
+  gst_element_set_state(sender.pipeline, GST_STATE_PLAYING);
 
-  a.pipeline = launch(
-      "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1 "
-      "! vp8enc deadline=1 cpu-used=8 target-bitrate=1500000 keyframe-max-dist=30 ! rtpvp8pay "
-      "pt=96 mtu=1200 "
-      "! rtcicesink name=net_out "
-      "rtcicesrc name=net_in ! application/x-rtp,media=audio,encoding-name=OPUS,"
-      "clock-rate=48000,payload=111 ! rtpjitterbuffer latency=50 ! rtpopusdepay ! opusdec "
-      "! fakesink name=decoded signal-handoffs=true sync=false async=false",
-      &a, ta);
-  b.pipeline =
-      launch("audiotestsrc is-live=true wave=ticks ! audio/x-raw,rate=48000,channels=2 ! opusenc "
-             "! rtpopuspay pt=111 ! rtcicesink name=net_out "
-             "rtcicesrc name=net_in ! application/x-rtp,media=video,encoding-name=VP8,"
-             "clock-rate=90000,payload=96 ! rtpjitterbuffer latency=50 ! rtpvp8depay ! vp8dec "
-             "! fakesink name=decoded signal-handoffs=true sync=false async=false",
-             &b, tb);
-  gst_element_set_state(a.pipeline, GST_STATE_PLAYING);
-  gst_element_set_state(b.pipeline, GST_STATE_PLAYING);
-
-  printf("[%8.1f ms] gathering\n", since_start_ms());
-  gst_rtc_ice_transport_gather_candidates(ta, nullptr);
-  gst_rtc_ice_transport_gather_candidates(tb, nullptr);
-
-  guint64 last_ab = 0, last_ba = 0, last_bytes_ab = 0, last_bytes_ba = 0;
-  for (int sec = 1; sec <= kSeconds; sec++) {
+  bool error = false;
+  Report last_s, last_r;
+  guint64 last_frames = 0;
+  for (int sec = 1; sec <= seconds && !error; sec++) {
     g_usleep(G_USEC_PER_SEC);
-    if (drain_bus(a) | drain_bus(b))
-      break;
-    guint64 ab = stat(tb, "packets-received"), ba = stat(ta, "packets-received");
-    guint64 bab = stat(tb, "bytes-received"), bba = stat(ta, "bytes-received");
-    printf("[%8.1f ms] A->B video %5llu pkt/s %6.0f kbit/s, %4llu frames decoded | "
-           "B->A audio %4llu pkt/s %4.0f kbit/s, %4llu buffers decoded\n",
-           since_start_ms(), (unsigned long long)(ab - last_ab), (bab - last_bytes_ab) * 8 / 1000.0,
-           (unsigned long long)b.frames.load(), (unsigned long long)(ba - last_ba),
-           (bba - last_bytes_ba) * 8 / 1000.0, (unsigned long long)a.frames.load());
-    last_ab = ab;
-    last_ba = ba;
-    last_bytes_ab = bab;
-    last_bytes_ba = bba;
+    error = drain_bus(sender) | drain_bus(receiver) || sender.failed || receiver.failed;
+    Report s = report(&sender), r = report(&receiver);
+    guint64 frames = receiver.video_frames;
+    std::lock_guard lk(g_print_lock);
+    printf("[%8.1f ms] stats    sent %6.0f kbit/s | received %6.0f kbit/s, %3llu fps, lost %llu, "
+           "nack %llu | RTT %s\n",
+           (g_get_monotonic_time() - g_t0) / 1000.0,
+           (s.bytes_sent - last_s.bytes_sent) * 8 / 1000.0,
+           (r.bytes_received - last_r.bytes_received) * 8 / 1000.0,
+           (unsigned long long)(frames - last_frames), (unsigned long long)r.packets_lost,
+           (unsigned long long)r.nacks,
+           s.rtt_ms >= 0 ? (std::to_string(s.rtt_ms).substr(0, 5) + " ms").c_str() : "n/a");
+    fflush(stdout);
+    last_s = s;
+    last_r = r;
+    last_frames = frames;
   }
+  // EOS through the recorders so the files are complete, then stop.
+  gst_element_send_event(receiver.pipeline, gst_event_new_eos());
+  GstBus *bus = gst_element_get_bus(receiver.pipeline);
+  GstMessage *eos = gst_bus_timed_pop_filtered(bus, 3 * GST_SECOND, GST_MESSAGE_EOS);
+  if (eos)
+    gst_message_unref(eos);
+  gst_object_unref(bus);
+  gst_element_set_state(sender.pipeline, GST_STATE_NULL);
+  gst_element_set_state(receiver.pipeline, GST_STATE_NULL);
 
-  gst_element_set_state(a.pipeline, GST_STATE_NULL);
-  gst_element_set_state(b.pipeline, GST_STATE_NULL);
-  printf("\nsummary: A->B %llu packets, %llu video frames decoded; B->A %llu packets, %llu "
-         "audio buffers decoded; dropped before connection: %llu\n",
-         (unsigned long long)stat(tb, "packets-received"), (unsigned long long)b.frames.load(),
-         (unsigned long long)stat(ta, "packets-received"), (unsigned long long)a.frames.load(),
-         (unsigned long long)(stat(ta, "packets-dropped-not-writable") +
-                              stat(tb, "packets-dropped-not-writable")));
-  bool ok = b.frames > 0 && a.frames > 0;
-  gst_object_unref(a.pipeline);
-  gst_object_unref(b.pipeline);
-  gst_object_unref(ta);
-  gst_object_unref(tb);
-  printf("%s\n", ok ? "demo: OK" : "demo: FAILED (nothing decoded)");
+  auto size_of = [&](const char *f) {
+    GStatBuf st;
+    std::string path = dir + "/" + f;
+    return g_stat(path.c_str(), &st) == 0 ? (long long)st.st_size : -1LL;
+  };
+  printf("\nsummary: %llu video frames and %llu audio buffers decoded in %d s; %d + %d ICE "
+         "candidates; recorded demo-video.webm (%lld bytes), demo-audio.ogg (%lld bytes)\n",
+         (unsigned long long)receiver.video_frames.load(),
+         (unsigned long long)receiver.audio_buffers.load(), seconds, sender.candidates.load(),
+         receiver.candidates.load(), size_of("demo-video.webm"), size_of("demo-audio.ogg"));
+  bool ok = !error && receiver.video_frames > 0 && receiver.audio_buffers > 0;
+  for (Peer *p : {&sender, &receiver}) {
+    gst_object_unref(p->pc);
+    gst_object_unref(p->pipeline);
+  }
+  printf("%s\n", ok ? "demo: OK" : "demo: FAILED");
   return ok ? 0 : 1;
 }

@@ -227,8 +227,14 @@ void PeerConnection::update_media_tables() {
     if (receives(static_cast<sdp::Direction>(cur)))
       m.receivers.push_back(e.obj.get());
     (void)dir;
-    for (const auto &s : e.remote_ssrcs)
+    bool nack = false;
+    for (const auto &c : e.codecs)
+      nack |= jsep::role_of(c) == jsep::CodecRole::Media && c.has_feedback("nack");
+    for (const auto &s : e.remote_ssrcs) {
       m.by_ssrc[s.ssrc] = e.obj.get();
+      if (nack)
+        m.nack_ssrcs.insert(s.ssrc);
+    }
     for (const auto &c : e.codecs) {
       auto role = jsep::role_of(c);
       if (role == jsep::CodecRole::Rtx) {
@@ -346,11 +352,16 @@ void PeerConnection::on_rtpbin_pad_added(GstElement *, GstPad *pad, PeerConnecti
   (void)ghost;
 }
 
-void PeerConnection::on_new_jitterbuffer(GstElement *, GstElement *jb, guint session, guint,
+void PeerConnection::on_new_jitterbuffer(GstElement *, GstElement *jb, guint session, guint ssrc,
                                          PeerConnection *self) {
+  // RFC 4585 NACK only for streams whose m-line negotiated it (not audio next to NACKed video).
   std::lock_guard ml(self->media_lock_);
   auto it = self->media_.find(session);
-  bool nack = it != self->media_.end() && it->second.nack;
+  bool nack = false;
+  if (it != self->media_.end()) {
+    const auto &m = it->second;
+    nack = m.by_ssrc.count(ssrc) ? m.nack_ssrcs.count(ssrc) > 0 : m.nack;
+  }
   g_object_set(jb, "do-retransmission", nack, nullptr);
 }
 

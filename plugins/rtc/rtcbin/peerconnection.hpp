@@ -170,7 +170,8 @@ private:
     std::vector<GstRtcRTPTransceiver *> receivers;       // may receive, in m-line order
     GUnique<GstStructure> rtx_send_pt, rtx_send_ssrc;    // original PT -> RTX PT; SSRC -> RTX SSRC
     GstElement *rtx_send = nullptr, *rtx_recv = nullptr; // owned by rtpbin
-    bool nack = false;
+    bool nack = false;               // some m-line of the session negotiated NACK
+    std::set<uint32_t> nack_ssrcs;   // remote SSRCs (a=ssrc) of m-lines that did
     std::vector<int> red_pts; // RFC 2198 RED, audio or video
     int ulpfec_pt = -1;       // RFC 5109 ULP FEC (inside RED)
     // The FEC decoders of the session's streams, updated when a negotiation changes the PTs
