@@ -136,7 +136,7 @@ GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) 
         [this] {
           {
             std::lock_guard inner(lock_);
-            resolve_pending_pads();
+            resolve_pending_pads(false);
           }
           op_check_negotiation();
         },

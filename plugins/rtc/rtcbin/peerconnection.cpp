@@ -153,7 +153,7 @@ void PeerConnection::op_create(bool offer, bool ice_restart, GstPromise *promise
   Result<sdp::Message> r = invalid_state("");
   {
     std::lock_guard lk(lock_);
-    resolve_pending_pads();
+    resolve_pending_pads(true);
     r = offer ? engine().create_offer({ice_restart}) : engine().create_answer();
   }
   if (!r)
@@ -188,7 +188,7 @@ void PeerConnection::op_set_description(bool local, jsep::SdpType type, sdp::Mes
   {
     std::lock_guard lk(lock_);
     if (!local && type == jsep::SdpType::Offer)
-      resolve_pending_pads();
+      resolve_pending_pads(true);
     plan = local ? engine().set_local_description(type, msg.get())
                  : engine().set_remote_description(type, msg.get());
     if (plan) {
@@ -391,25 +391,34 @@ sdp::MediaKind PeerConnection::kind_of(const GstCaps *caps) {
 
 // Capabilities for a transceiver from application/x-rtp caps: the codecs named there, with
 // the feedback and RTX we support for them (NACK/RTX and PLI on by default, as browsers do).
+// `any_variant`: the caps are what upstream could produce (a payloader's template), so every
+// variant we support of the encodings named (all H.264 profiles, say) may be negotiated.
 Result<jsep::Capabilities> PeerConnection::codecs_for(const GstCaps *caps, sdp::MediaKind kind,
-                                                      bool preferred) {
+                                                      bool preferred, bool any_variant) {
   auto c = jsep::capabilities_from_caps(caps, kind);
   if (!c)
     return c.error();
   auto defaults = jsep::default_capabilities(kind);
   std::vector<sdp::Codec> known;
   for (auto &codec : c->codecs) {
-    for (const auto &d : defaults.codecs)
-      if (jsep::same_format(codec, d)) {
+    for (const auto &d : defaults.codecs) {
+      if (any_variant && iequals(codec.name, d.name)) {
+        known.push_back(d);
+        known.back().pt = codec.pt;
+      } else if (!any_variant && jsep::same_format(codec, d)) {
         if (codec.feedback.empty())
           codec.feedback = d.feedback;
         known.push_back(codec);
         break;
       }
+    }
   }
-  if (known.empty())
-    return type_error("no codec in " + std::string(caps ? "the caps" : "") +
-                      " that rtcbin can negotiate");
+  if (known.empty()) {
+    gchar *text = gst_caps_to_string(caps);
+    std::string msg = std::string("no codec rtcbin can negotiate in ") + text;
+    g_free(text);
+    return type_error(msg);
+  }
   c->codecs = std::move(known);
   c->rtx = c->rtx || defaults.rtx;
   c->preferred = preferred;
@@ -461,17 +470,25 @@ std::vector<Ref<GstRtcRTPTransceiver>> PeerConnection::transceivers() {
 
 // Transceivers waiting for their sink pad's caps join the engine once the caps (or the
 // upstream element's fixed caps) say what they send.
-void PeerConnection::resolve_pending_pads() {
+void PeerConnection::resolve_pending_pads(bool now) {
   for (auto &e : entries_) {
     if (e.engine_id || !e.sender)
       continue;
     Ref<GstCaps> caps = e.sender->caps();
     bool queried = false;
-    if (!caps) {
-      // Not flowing yet: what upstream would produce (a payloader's template, fixated).
+    if (!caps && now) {
+      // An offer or answer is wanted now and no data flowed yet: what upstream could produce
+      // (a payloader's template), fixated, without the PT fixation picked from a range.
       GstCaps *q = gst_pad_peer_query_caps(e.sender->pad(), nullptr);
-      if (q && !gst_caps_is_empty(q) && !gst_caps_is_any(q))
-        caps = adopt(gst_caps_fixate(gst_caps_copy_nth(q, 0)));
+      if (q && !gst_caps_is_empty(q) && !gst_caps_is_any(q)) {
+        GstCaps *first = gst_caps_copy_nth(q, 0);
+        int pt = -1;
+        gst_structure_get_int(gst_caps_get_structure(first, 0), "payload", &pt);
+        first = gst_caps_fixate(first);
+        if (pt < 0)
+          gst_structure_remove_field(gst_caps_get_structure(first, 0), "payload");
+        caps = adopt(first);
+      }
       if (q)
         gst_caps_unref(q);
       queried = true;
@@ -479,7 +496,7 @@ void PeerConnection::resolve_pending_pads() {
     if (!caps)
       continue;
     auto kind = kind_of(caps.get());
-    auto c = codecs_for(caps.get(), kind, false);
+    auto c = codecs_for(caps.get(), kind, false, queried);
     if ((!c || kind == sdp::MediaKind::Other) && queried)
       continue; // the caps event will tell
     if (!c || kind == sdp::MediaKind::Other) {

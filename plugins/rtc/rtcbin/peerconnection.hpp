@@ -113,7 +113,9 @@ private:
 
   // Under lock_.
   jsep::Negotiator &engine();
-  void resolve_pending_pads();
+  // Transceivers of sink pads join the engine once caps say what they send; `now`: an offer
+  // or answer is being made, so ask upstream what it could send if no caps came yet.
+  void resolve_pending_pads(bool now);
   std::string apply_plan(const jsep::Plan &plan, Deferred &out);
   void apply_transceiver(const jsep::TransceiverPlan &tp, bool final, Deferred &out);
   void link_sender(TransceiverEntry &e, const jsep::TransceiverPlan &tp);
@@ -124,7 +126,7 @@ private:
   void on_transceiver_change(GstRtcRTPTransceiver *t);
   static sdp::MediaKind kind_of(const GstCaps *caps);
   static Result<jsep::Capabilities> codecs_for(const GstCaps *caps, sdp::MediaKind kind,
-                                               bool preferred);
+                                               bool preferred, bool any_variant = false);
   void update_media_tables();
   void compute_states(Deferred &out);
   static void run(Deferred &d);
@@ -170,10 +172,10 @@ private:
     std::vector<GstRtcRTPTransceiver *> receivers;       // may receive, in m-line order
     GUnique<GstStructure> rtx_send_pt, rtx_send_ssrc;    // original PT -> RTX PT; SSRC -> RTX SSRC
     GstElement *rtx_send = nullptr, *rtx_recv = nullptr; // owned by rtpbin
-    bool nack = false;               // some m-line of the session negotiated NACK
-    std::set<uint32_t> nack_ssrcs;   // remote SSRCs (a=ssrc) of m-lines that did
-    std::vector<int> red_pts; // RFC 2198 RED, audio or video
-    int ulpfec_pt = -1;       // RFC 5109 ULP FEC (inside RED)
+    bool nack = false;             // some m-line of the session negotiated NACK
+    std::set<uint32_t> nack_ssrcs; // remote SSRCs (a=ssrc) of m-lines that did
+    std::vector<int> red_pts;      // RFC 2198 RED, audio or video
+    int ulpfec_pt = -1;            // RFC 5109 ULP FEC (inside RED)
     // The FEC decoders of the session's streams, updated when a negotiation changes the PTs
     // (a stream may start before the answer that names them is applied here).
     std::vector<std::shared_ptr<GWeakRef>> red_decoders, fec_decoders;
