@@ -5,7 +5,7 @@ SAN_BUILD ?= build-asan
 .PHONY: demo test deps build build-asan clean bench
 
 demo: build
-	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc $(BUILD)/tools/rtc-demo
+	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc $(BUILD)/tools/rtc-demo 8 $(BUILD)
 
 test: build build-asan
 	BUILD=$(BUILD) SAN_BUILD=$(SAN_BUILD) scripts/run-tests.sh
