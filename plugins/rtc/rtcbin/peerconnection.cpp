@@ -285,6 +285,8 @@ void PeerConnection::op_update_states() {
   Deferred out;
   {
     std::lock_guard lk(lock_);
+    for (auto &[id, t] : transports_)
+      t->maybe_start_dtls();
     for (auto &e : entries_)
       release_if_secure(e);
     compute_states(out);

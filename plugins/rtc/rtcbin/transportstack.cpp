@@ -145,7 +145,9 @@ std::string TransportStack::apply(const jsep::TransportPlan &plan, bool local) {
 }
 
 // RFC 8842 §5: the role is known once both setup attributes are; the peer's certificate must
-// match one of its fingerprints (the DTLS transport checks each one given).
+// match one of its fingerprints (the DTLS transport checks each one given). The client's first
+// flight waits for ICE (RFC 5764 §5.1: DTLS runs over the connected ICE pair): sent earlier it
+// is lost, and the retransmission timer costs the call 100 ms.
 void TransportStack::start_dtls(const jsep::TransportPlan &plan) {
   if (dtls_started_ || !plan.dtls_client || plan.remote_fingerprints.empty())
     return;
@@ -159,6 +161,20 @@ void TransportStack::start_dtls(const jsep::TransportPlan &plan) {
     return;
   }
   g_object_set(dtls_.get(), "client", *plan.dtls_client ? TRUE : FALSE, nullptr);
+  dtls_client_ = *plan.dtls_client;
+  dtls_ready_ = true;
+  maybe_start_dtls();
+}
+
+void TransportStack::maybe_start_dtls() {
+  if (dtls_started_ || !dtls_ready_)
+    return;
+  GstRtcICEConnectionState st;
+  g_object_get(ice_.get(), "state", &st, nullptr);
+  bool ice_up =
+      st == GST_RTC_ICE_CONNECTION_STATE_CONNECTED || st == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+  if (dtls_client_ && !ice_up)
+    return;
   dtls_started_ = true;
   g_signal_emit_by_name(enc_, "start");
 }

@@ -44,6 +44,9 @@ public:
   // Applies what a plan says of this transport. `local` when our own description was just
   // applied (gathering starts then, JSEP §5.2). Returns an error message or "".
   std::string apply(const jsep::TransportPlan &plan, bool local);
+  // Starts DTLS once its role is known and, for the client, ICE is connected (call on ICE
+  // state changes).
+  void maybe_start_dtls();
   // A trickled remote candidate ("" ends them).
   std::string add_remote_candidate(const std::string &candidate);
 
@@ -74,7 +77,8 @@ private:
   std::vector<gulong> ice_handlers_, dtls_handlers_;
   jsep::IceCredentials local_, remote_;
   size_t remote_candidates_applied_ = 0;
-  bool gathering_ = false, remote_eoc_ = false, dtls_started_ = false, closed_ = false;
+  bool gathering_ = false, remote_eoc_ = false, closed_ = false;
+  bool dtls_ready_ = false, dtls_client_ = false, dtls_started_ = false;
 };
 
 } // namespace gstrtc::rtcbin

@@ -1,0 +1,294 @@
+#!/usr/bin/python3
+"""rtcbin against webrtcbin (the anchor), side by side in the same run, on 127.0.0.1.
+
+  setup: time from create-offer to connected and to the first decoded video frame, one call
+         of two bins in one process (sender VP8 -> receiver decoding it); medians of --runs,
+         the variants interleaved.
+  scale: N concurrent send-only calls (N = 1, 10, 50) in one process, each sender streaming
+         the same pre-encoded VP8 file (so no encoder dominates), receivers counting RTP
+         packets (no decoding). Measured over a window once all are connected: CPU time per
+         received packet, threads and RSS per peer connection (the process's growth over an
+         empty baseline, divided by the 2N bins).
+
+Run it inside a network namespace of its own (bench/run-pc-bench.sh does), so webrtcbin's
+libnice only sees loopback. Prints Markdown tables for docs/benchmarks.md.
+"""
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstSdp", "1.0")
+gi.require_version("GstRtc", "1.0")
+gi.require_version("GstWebRTC", "1.0")
+from gi.repository import GLib, Gst, GstRtc, GstSdp, GstWebRTC  # noqa: E402
+
+Gst.init(None)
+
+
+def now():
+    return time.monotonic()
+
+
+class Bin:
+    """One peer connection (rtcbin or webrtcbin) in its own pipeline."""
+
+    def __init__(self, factory, source=None):
+        self.rtc = factory == "rtcbin"
+        self.pipe = Gst.Pipeline.new()
+        self.pc = Gst.ElementFactory.make(factory)
+        self.pipe.add(self.pc)
+        if self.rtc:
+            self.pc.set_property("ice-addresses", "127.0.0.1")
+            self.pc.set_property("ice-tcp", False)
+        else:
+            self.pc.set_property("bundle-policy", GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
+            self.agent = self.pc.get_property("ice-agent")
+            self.agent.emit("add-local-ip-address", "127.0.0.1")
+            self.agent.set_property("ice-tcp", False)
+        if source:
+            src = Gst.parse_bin_from_description(source, True)
+            self.pipe.add(src)
+            src.get_static_pad("src").link(self.pc.request_pad_simple("sink_%u"))
+        self.remote = None
+        self.connected = threading.Event()
+        self.pc.connect("notify::connection-state", self._state)
+        self.pc.connect("on-ice-candidate",
+                        lambda _pc, m, c: self.remote.pc.emit("add-ice-candidate", m, c))
+
+    def _state(self, pc, _p):
+        if pc.get_property("connection-state").value_nick == "connected":
+            self.connected.set()
+
+    def desc(self, kind, text):
+        if self.rtc:
+            t = GstRtc.SDPType.OFFER if kind == "offer" else GstRtc.SDPType.ANSWER
+            return GstRtc.SessionDescription.new_from_text(t, text)
+        _r, msg = GstSdp.SDPMessage.new_from_text(text)
+        t = GstWebRTC.WebRTCSDPType.OFFER if kind == "offer" else GstWebRTC.WebRTCSDPType.ANSWER
+        return GstWebRTC.WebRTCSessionDescription.new(t, msg)
+
+
+def call(a, b):
+    """a offers to b when a says negotiation is needed; returns the time create-offer began."""
+    a.remote, b.remote = b, a
+    started = []
+
+    def on_answer(promise, _):
+        reply = promise.get_reply()  # kept while its description is read (PyGObject)
+        text = reply.get_value("answer").sdp.as_text()
+        b.pc.emit("set-local-description", b.desc("answer", text), None)
+        a.pc.emit("set-remote-description", a.desc("answer", text), None)
+
+    def on_offer(promise, _):
+        reply = promise.get_reply()
+        text = reply.get_value("offer").sdp.as_text()
+        a.pc.emit("set-local-description", a.desc("offer", text), None)
+        b.pc.emit("set-remote-description", b.desc("offer", text), None)
+        b.pc.emit("create-answer", None, Gst.Promise.new_with_change_func(on_answer, None))
+
+    def needed(_pc):
+        if not started:
+            started.append(now())
+            a.pc.emit("create-offer", None, Gst.Promise.new_with_change_func(on_offer, None))
+
+    a.pc.connect("on-negotiation-needed", needed)
+    return started
+
+
+# --- setup time -----------------------------------------------------------------------------
+
+def setup_once(factory):
+    a = Bin(factory, "videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=30/1"
+                     " ! vp8enc deadline=1 ! rtpvp8pay pt=96")
+    b = Bin(factory)
+    first = []
+
+    def on_pad(_pc, pad):
+        if pad.direction != Gst.PadDirection.SRC:
+            return
+        dec = Gst.parse_bin_from_description(
+            "rtpvp8depay ! vp8dec ! fakesink name=s signal-handoffs=true sync=false async=false",
+            True)
+        dec.get_by_name("s").connect("handoff", lambda *x: first or first.append(now()))
+        b.pipe.add(dec)
+        dec.sync_state_with_parent()
+        pad.link(dec.get_static_pad("sink"))
+
+    b.pc.connect("pad-added", on_pad)
+    started = call(a, b)
+    b.pipe.set_state(Gst.State.PLAYING)
+    a.pipe.set_state(Gst.State.PLAYING)
+    deadline = now() + 15
+    connected = None
+    while not (first and connected) and now() < deadline:
+        if connected is None and a.connected.is_set() and b.connected.is_set():
+            connected = now()  # both connected (polled: within 1 ms)
+        time.sleep(0.001)
+    result = None
+    if first and started and connected:
+        result = ((connected - started[0]) * 1000, (first[0] - started[0]) * 1000)
+    a.pipe.set_state(Gst.State.NULL)
+    b.pipe.set_state(Gst.State.NULL)
+    return result
+
+
+def bench_setup(runs):
+    times = {"rtcbin": [], "webrtcbin": []}
+    for _ in range(runs):
+        for f in times:
+            r = setup_once(f)
+            if r:
+                times[f].append(r)
+    print("\n### Setup: create-offer to connected and to first decoded frame (%d runs)\n" % runs)
+    print("| bin | to connected (ms, median) | to first frame (ms, median) | vs webrtcbin |")
+    print("|---|---|---|---|")
+    med = {f: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v))
+           for f, v in times.items() if v}
+    for f, (c, fr) in med.items():
+        w = med.get("webrtcbin")
+        ratio = "%.2fx / %.2fx" % (c / w[0], fr / w[1]) if w else "-"
+        print("| %s | %.1f | %.1f | %s |" % (f, c, fr, ratio))
+    return med
+
+
+# --- scale ----------------------------------------------------------------------------------
+
+def threads():
+    return len(os.listdir("/proc/self/task"))
+
+
+def rss_kib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def scale_child(factory, n, media, window):
+    """One measurement in a fresh process (so RSS and threads are this variant's alone)."""
+    base_threads, base_rss = threads(), rss_kib()
+    count = [0]
+    lock = threading.Lock()
+    pairs = []
+
+    def counter(_pad, _info):
+        with lock:
+            count[0] += 1
+        return Gst.PadProbeReturn.OK
+
+    for _ in range(n):
+        a = Bin(factory, "filesrc location=%s ! matroskademux ! identity sync=true "
+                         "! rtpvp8pay pt=96" % media)
+        b = Bin(factory)
+
+        def on_pad(_pc, pad, b=b):
+            if pad.direction != Gst.PadDirection.SRC:
+                return
+            sink = Gst.ElementFactory.make("fakesink")
+            sink.set_property("sync", False)
+            sink.set_property("async", False)
+            b.pipe.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad("sink"))
+            pad.add_probe(Gst.PadProbeType.BUFFER, counter)
+
+        b.pc.connect("pad-added", on_pad)
+        call(a, b)
+        b.pipe.set_state(Gst.State.PLAYING)
+        a.pipe.set_state(Gst.State.PLAYING)
+        pairs.append((a, b))
+    deadline = now() + 30
+    while not all(a.connected.is_set() and b.connected.is_set() for a, b in pairs):
+        if now() > deadline:
+            print("TIMEOUT", flush=True)
+            return
+        time.sleep(0.05)
+    time.sleep(1.0)  # past the jitter buffers' start
+    with lock:
+        c0 = count[0]
+    t0 = cpu()
+    time.sleep(window)
+    t1 = cpu()
+    with lock:
+        c1 = count[0]
+    packets = max(c1 - c0, 1)
+    print("RESULT %f %f %f %d" % ((t1 - t0) * 1e6 / packets,
+                                  (threads() - base_threads) / (2 * n),
+                                  (rss_kib() - base_rss) / 1024 / (2 * n), packets), flush=True)
+    for a, b in pairs:
+        a.pipe.set_state(Gst.State.NULL)
+        b.pipe.set_state(Gst.State.NULL)
+
+
+def encode_media(path, seconds):
+    pipe = Gst.parse_launch(
+        "videotestsrc num-buffers=%d pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1"
+        " ! vp8enc deadline=1 target-bitrate=800000 keyframe-max-dist=60 ! webmmux "
+        "! filesink location=%s" % (seconds * 30, path))
+    pipe.set_state(Gst.State.PLAYING)
+    pipe.get_bus().timed_pop_filtered(120 * Gst.SECOND, Gst.MessageType.EOS)
+    pipe.set_state(Gst.State.NULL)
+
+
+def bench_scale(counts, runs, window):
+    media = os.path.join(tempfile.mkdtemp(), "video.webm")
+    encode_media(media, int(window) + 12)
+    print("\n### Scale: N concurrent send-only calls of pre-encoded VP8 (640x360, ~800 kbit/s), "
+          "medians of %d runs\n" % runs)
+    print("| N | bin | CPU per received packet (us) | threads per PC | RSS per PC (MiB) "
+          "| CPU vs webrtcbin | threads vs webrtcbin | RSS vs webrtcbin |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n in counts:
+        res = {"rtcbin": [], "webrtcbin": []}
+        for _ in range(runs):
+            for f in res:
+                out = subprocess.run([sys.executable, __file__, "--child", f, str(n), media,
+                                      str(window)], capture_output=True, text=True, timeout=300)
+                for line in out.stdout.splitlines():
+                    if line.startswith("RESULT"):
+                        res[f].append([float(x) for x in line.split()[1:]])
+        med = {f: [statistics.median(r[i] for r in v) for i in range(3)]
+               for f, v in res.items() if v}
+        for f, m in med.items():
+            w = med.get("webrtcbin")
+            ratios = ["%.2fx" % (m[i] / w[i]) if w and w[i] else "-" for i in range(3)]
+            print("| %d | %s | %.1f | %.1f | %.2f | %s |" % (n, f, m[0], m[1], m[2],
+                                                            " | ".join(ratios)), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--counts", default="1,10,50")
+    ap.add_argument("--window", type=float, default=5.0)
+    ap.add_argument("--only", choices=["setup", "scale"])
+    ap.add_argument("--child", nargs=4)
+    args = ap.parse_args()
+    if args.child:
+        f, n, media, window = args.child
+        scale_child(f, int(n), media, float(window))
+        return
+    if args.only in (None, "setup"):
+        bench_setup(args.runs)
+    if args.only in (None, "scale"):
+        bench_scale([int(x) for x in args.counts.split(",")], max(1, args.runs // 2),
+                    args.window)
+
+
+if __name__ == "__main__":
+    main()
