@@ -96,6 +96,19 @@ def test_stats_after_a_call():
         assert stats[transport["selected-candidate-pair-id"]]["local-candidate-id"] in stats
         pair = stats[transport["selected-candidate-pair-id"]]
         assert stats[pair["remote-candidate-id"]]["address"] == "127.0.0.1"
+        # RTCP: the peer's receiver reports give RTT and loss about what we send.
+        remote_in = []
+
+        def have_reports():
+            remote_in[:] = [s for s in a.stats().values()
+                            if s["type"].value_nick == "remote-inbound-rtp"]
+            return len(remote_in) == 2
+
+        assert run_loop_until(have_reports, 10), "no receiver reports"
+        for r in remote_in:
+            assert 0 < r["round-trip-time"] < 0.1 and r["local-id"] in stats
+        remote_out = [s for s in a.stats().values() if s["type"].value_nick == "remote-outbound-rtp"]
+        assert remote_out and all(r["packets-sent"] > 0 for r in remote_out)
     finally:
         a.stop()
         b.stop()

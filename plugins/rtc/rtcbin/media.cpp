@@ -7,6 +7,8 @@
 #include "rtcrtptransceiver-private.hpp"
 #include "sender.hpp"
 
+#include <gst/rtp/gstrtcpbuffer.h>
+
 GST_DEBUG_CATEGORY_EXTERN(gst_rtc_bin_debug);
 #define GST_CAT_DEFAULT gst_rtc_bin_debug
 
@@ -286,6 +288,7 @@ void PeerConnection::update_media_tables() {
     if (m.rtx_recv && m.rtx_send_pt)
       g_object_set(m.rtx_recv, "payload-type-map", m.rtx_send_pt.get(), nullptr);
     m.bound = std::move(old.bound);
+    m.reports = std::move(old.reports);
     m.red_decoders = std::move(old.red_decoders);
     m.fec_decoders = std::move(old.fec_decoders);
     each_alive(m.red_decoders, [&](GstElement *e) { set_red_payloads(e, m.red_pts); });
@@ -460,6 +463,64 @@ void PeerConnection::on_new_storage(GstElement *, GstElement *storage, guint,
                                     PeerConnection *self) {
   // Called while a session is created, lock_ may be held: read the copy.
   g_object_set(storage, "size-time", (guint64)self->latency_ms_.load() * GST_MSECOND, nullptr);
+}
+
+void PeerConnection::watch_rtcp(unsigned session) {
+  GObject *s = nullptr;
+  g_signal_emit_by_name(rtpbin_, "get-internal-session", session, &s);
+  if (!s)
+    return;
+  g_object_set_data(s, "gstrtc-session-id", GUINT_TO_POINTER(session));
+  g_signal_connect(s, "on-receiving-rtcp", G_CALLBACK(on_receiving_rtcp), this);
+  g_object_unref(s);
+}
+
+namespace {
+
+// The middle 32 bits of the NTP time now (RFC 3550 §4), as LSR and DLSR are expressed.
+guint32 ntp_middle_now() {
+  gint64 us = g_get_real_time();
+  guint64 secs = us / G_USEC_PER_SEC + G_GUINT64_CONSTANT(2208988800);
+  guint64 frac = ((guint64)(us % G_USEC_PER_SEC) << 32) / G_USEC_PER_SEC;
+  return (guint32)(((secs & 0xffff) << 16) | (frac >> 16));
+}
+
+} // namespace
+
+// Every SR/RR block about one of our SSRCs: loss, jitter and the round trip (RFC 3550 §6.4.1:
+// arrival - LSR - DLSR). rtpsession keeps only one block per peer source; we keep one per SSRC.
+void PeerConnection::on_receiving_rtcp(GObject *session, GstBuffer *buf, PeerConnection *self) {
+  guint id = GPOINTER_TO_UINT(g_object_get_data(session, "gstrtc-session-id"));
+  guint32 arrival = ntp_middle_now();
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  if (!gst_rtcp_buffer_map(buf, GST_MAP_READ, &rtcp))
+    return;
+  std::lock_guard ml(self->media_lock_);
+  auto &m = self->media_[id];
+  GstRTCPPacket packet;
+  for (gboolean more = gst_rtcp_buffer_get_first_packet(&rtcp, &packet); more;
+       more = gst_rtcp_packet_move_to_next(&packet)) {
+    auto type = gst_rtcp_packet_get_type(&packet);
+    if (type != GST_RTCP_TYPE_SR && type != GST_RTCP_TYPE_RR)
+      continue;
+    for (guint i = 0; i < gst_rtcp_packet_get_rb_count(&packet); i++) {
+      guint32 ssrc, exthighest, jitter, lsr, dlsr;
+      guint8 fraction;
+      gint32 lost;
+      gst_rtcp_packet_get_rb(&packet, i, &ssrc, &fraction, &lost, &exthighest, &jitter, &lsr,
+                             &dlsr);
+      auto &r = m.reports[ssrc];
+      r.fraction_lost = fraction / 256.0;
+      r.packets_lost = lost;
+      r.jitter_units = jitter;
+      if (lsr != 0) {
+        guint32 rtt = arrival - lsr - dlsr;
+        if (rtt < (10u << 16)) // a negative or absurd value is clock skew: keep the last one
+          r.rtt_s = rtt / 65536.0;
+      }
+    }
+  }
+  gst_rtcp_buffer_unmap(&rtcp);
 }
 
 } // namespace gstrtc::rtcbin

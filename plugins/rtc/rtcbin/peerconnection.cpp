@@ -550,6 +550,7 @@ std::string PeerConnection::apply_plan(const jsep::Plan &plan, Deferred &out) {
                         std::make_unique<TransportStack>(bin_, rtpbin_, tp.id, config_.ice,
                                                          config_.certificate.get(), std::move(ev)))
                .first;
+      watch_rtcp(tp.id);
     }
     std::string e = it->second->apply(tp, local);
     if (!e.empty() && error.empty())

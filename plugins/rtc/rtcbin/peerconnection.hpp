@@ -142,6 +142,9 @@ private:
                                     PeerConnection *self);
   static void on_new_storage(GstElement *, GstElement *storage, guint session,
                              PeerConnection *self);
+  // RTCP report blocks about our SSRCs (RFC 3550 §6.4), per session, for get-stats.
+  void watch_rtcp(unsigned session);
+  static void on_receiving_rtcp(GObject *session, GstBuffer *buf, PeerConnection *self);
 
   GstBin *bin_;
   BinCallbacks cb_;
@@ -180,6 +183,11 @@ private:
     // (a stream may start before the answer that names them is applied here).
     std::vector<std::shared_ptr<GWeakRef>> red_decoders, fec_decoders;
     std::set<GstRtcRTPTransceiver *> bound; // have a src pad already
+    struct Report {
+      double fraction_lost = 0, jitter_units = 0, rtt_s = -1;
+      gint64 packets_lost = 0;
+    };
+    std::map<uint32_t, Report> reports; // about our SSRCs, from the peer's SR/RR
   };
   std::atomic<guint> latency_ms_{200}; // config_.latency, for streaming-thread callbacks
   std::mutex media_lock_;              // protects media_

@@ -7,6 +7,8 @@
 
 #include <gst/rtc/rtc-enumtypes.h>
 
+#include <map>
+
 namespace gstrtc::rtcbin {
 
 namespace {
@@ -175,6 +177,12 @@ void PeerConnection::rtp_stats(GstStructure *reply, const TransceiverEntry &e, d
                          ? static_cast<GValueArray *>(g_value_get_boxed(v))
                          : nullptr;
   const auto *t = e.engine_id ? engine().transceiver(*e.engine_id) : nullptr;
+  std::map<uint32_t, SessionMedia::Report> reports;
+  {
+    std::lock_guard ml(media_lock_);
+    if (auto it = media_.find(*e.transport); it != media_.end())
+      reports = it->second.reports;
+  }
   for (guint i = 0; arr && i < arr->n_values; i++) {
     const GstStructure *src = gst_value_get_structure(g_value_array_get_nth(arr, i));
     guint ssrc = u32(src, "ssrc");
@@ -199,20 +207,17 @@ void PeerConnection::rtp_stats(GstStructure *reply, const TransceiverEntry &e, d
           "fir-count", G_TYPE_UINT, u32(src, "recv-fir-count"), "remote-id", G_TYPE_STRING,
           rid.c_str(), nullptr);
       put(reply, s);
-      gboolean have_rb = FALSE;
-      gst_structure_get_boolean(src, "have-rb", &have_rb);
-      if (have_rb) {
-        gint lost = 0;
-        gst_structure_get_int(src, "rb-packetslost", &lost);
+      if (auto rb = reports.find(ssrc); rb != reports.end()) {
+        const auto &rep = rb->second;
         int rate = 0;
         gst_structure_get_int(src, "clock-rate", &rate);
         GstStructure *r = new_stats(rid, GST_RTC_STATS_REMOTE_INBOUND_RTP, ts);
         gst_structure_set(r, "ssrc", G_TYPE_UINT, ssrc, "kind", G_TYPE_STRING, kind, "local-id",
-                          G_TYPE_STRING, id.c_str(), "packets-lost", G_TYPE_INT64, (gint64)lost,
-                          "jitter", G_TYPE_DOUBLE,
-                          rate > 0 ? u32(src, "rb-jitter") / double(rate) : 0.0, "round-trip-time",
-                          G_TYPE_DOUBLE, u32(src, "rb-round-trip") / 65536.0, "fraction-lost",
-                          G_TYPE_DOUBLE, u32(src, "rb-fractionlost") / 256.0, nullptr);
+                          G_TYPE_STRING, id.c_str(), "packets-lost", G_TYPE_INT64, rep.packets_lost,
+                          "jitter", G_TYPE_DOUBLE, rate > 0 ? rep.jitter_units / rate : 0.0,
+                          "fraction-lost", G_TYPE_DOUBLE, rep.fraction_lost, nullptr);
+        if (rep.rtt_s >= 0)
+          gst_structure_set(r, "round-trip-time", G_TYPE_DOUBLE, rep.rtt_s, nullptr);
         put(reply, r);
       }
     } else {
