@@ -107,6 +107,9 @@ def test_stats_after_a_call():
         assert run_loop_until(have_reports, 10), "no receiver reports"
         for r in remote_in:
             assert 0 < r["round-trip-time"] < 0.1 and r["local-id"] in stats
+        # transport-cc: our packets carry transport-wide sequence numbers, the peer answers.
+        t = a.stats()["transport-1"]
+        assert t["transport-cc-feedback-received"] > 0
         remote_out = [s for s in a.stats().values() if s["type"].value_nick == "remote-outbound-rtp"]
         assert remote_out and all(r["packets-sent"] > 0 for r in remote_out)
     finally:

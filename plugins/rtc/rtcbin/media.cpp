@@ -1,6 +1,7 @@
 // rtcbin's media: sink pads into rtpbin's send sessions, rtpbin's receive streams out as src
 // pads, and what rtpbin asks for on its streaming threads (PT caps, RTX, NACK).
 #include "jsep/codeccaps.hpp"
+#include "jsep/extensions.hpp"
 
 #include <algorithm>
 #include "peerconnection.hpp"
@@ -188,7 +189,11 @@ void PeerConnection::link_sender(TransceiverEntry &e, const jsep::TransceiverPla
     return;
   GST_DEBUG_OBJECT(bin_, "%s sends mid %s as PT %d (%s) SSRC %u", GST_PAD_NAME(s.pad()),
                    tp.mid.c_str(), codec->pt, codec->name.c_str(), tp.send[0].ssrc);
-  s.set_stream(codec->pt, tp.send[0].ssrc);
+  int twcc = 0;
+  for (const auto &x : tp.extensions)
+    if (x.uri == jsep::ext::kTransportCc)
+      twcc = x.id;
+  s.set_stream(codec->pt, tp.send[0].ssrc, twcc);
   if (!s.target() || e.linked_transport != tp.transport) {
     if (GstPad *t = s.target() ? s.disconnect() : nullptr) {
       if (e.linked_transport)
@@ -289,6 +294,7 @@ void PeerConnection::update_media_tables() {
       g_object_set(m.rtx_recv, "payload-type-map", m.rtx_send_pt.get(), nullptr);
     m.bound = std::move(old.bound);
     m.reports = std::move(old.reports);
+    m.twcc_feedback = old.twcc_feedback;
     m.red_decoders = std::move(old.red_decoders);
     m.fec_decoders = std::move(old.fec_decoders);
     each_alive(m.red_decoders, [&](GstElement *e) { set_red_payloads(e, m.red_pts); });
@@ -501,6 +507,9 @@ void PeerConnection::on_receiving_rtcp(GObject *session, GstBuffer *buf, PeerCon
   for (gboolean more = gst_rtcp_buffer_get_first_packet(&rtcp, &packet); more;
        more = gst_rtcp_packet_move_to_next(&packet)) {
     auto type = gst_rtcp_packet_get_type(&packet);
+    if (type == GST_RTCP_TYPE_RTPFB &&
+        gst_rtcp_packet_fb_get_type(&packet) == GST_RTCP_RTPFB_TYPE_TWCC)
+      m.twcc_feedback++;
     if (type != GST_RTCP_TYPE_SR && type != GST_RTCP_TYPE_RR)
       continue;
     for (guint i = 0; i < gst_rtcp_packet_get_rb_count(&packet); i++) {

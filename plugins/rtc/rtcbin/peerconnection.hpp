@@ -188,6 +188,7 @@ private:
       gint64 packets_lost = 0;
     };
     std::map<uint32_t, Report> reports; // about our SSRCs, from the peer's SR/RR
+    guint64 twcc_feedback = 0;          // transport-cc feedback packets received
   };
   std::atomic<guint> latency_ms_{200}; // config_.latency, for streaming-thread callbacks
   std::mutex media_lock_;              // protects media_

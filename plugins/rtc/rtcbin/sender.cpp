@@ -1,7 +1,10 @@
 #include "sender.hpp"
 
+#include "jsep/extensions.hpp"
+
 #include <gst/rtp/gstrtpbuffer.h>
 
+#include <string>
 #include <utility>
 
 namespace gstrtc::rtcbin {
@@ -11,7 +14,8 @@ Sender::Sender(GstPad *pad, std::function<void()> on_caps)
   probe_ = gst_pad_add_probe(pad_,
                              static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
                                                           GST_PAD_PROBE_TYPE_BUFFER_LIST |
-                                                          GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                                                          GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+                                                          GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM),
                              probe, this, nullptr);
 }
 
@@ -47,9 +51,37 @@ void Sender::set_mode(Mode m) {
   cond_.notify_all();
 }
 
-void Sender::set_stream(int pt, uint32_t ssrc) {
+void Sender::set_stream(int pt, uint32_t ssrc, int twcc_id) {
+  bool changed = pt != pt_ || ssrc != ssrc_ || twcc_id != twcc_id_;
   ssrc_ = ssrc;
+  twcc_id_ = twcc_id;
   pt_ = pt;
+  // The payloader asks again (caps query below) and takes the PT, SSRC and header extensions
+  // itself, so the probe has nothing left to rewrite and the extensions get written.
+  if (changed)
+    gst_pad_push_event(pad_, gst_event_new_reconfigure());
+}
+
+// What upstream may send once negotiated: our PT and SSRC, and the transport-cc extension
+// (rtpbasepayload adds the extensions named by extmap-N fields, rtpfunnel numbers them).
+GstPadProbeReturn Sender::on_query(GstPadProbeInfo *info) {
+  GstQuery *q = GST_PAD_PROBE_INFO_QUERY(info);
+  if (GST_QUERY_TYPE(q) != GST_QUERY_CAPS || pt_ < 0)
+    return GST_PAD_PROBE_OK;
+  GstStructure *st = gst_structure_new("application/x-rtp", "payload", G_TYPE_INT, pt_.load(),
+                                       "ssrc", G_TYPE_UINT, ssrc_.load(), nullptr);
+  if (int id = twcc_id_; id > 0)
+    gst_structure_set(st, ("extmap-" + std::to_string(id)).c_str(), G_TYPE_STRING,
+                      jsep::ext::kTransportCc, nullptr);
+  GstCaps *ours = gst_caps_new_full(st, nullptr);
+  GstCaps *filter = nullptr;
+  gst_query_parse_caps(q, &filter);
+  GstCaps *result =
+      filter ? gst_caps_intersect_full(filter, ours, GST_CAPS_INTERSECT_FIRST) : gst_caps_ref(ours);
+  gst_query_set_caps_result(q, result);
+  gst_caps_unref(result);
+  gst_caps_unref(ours);
+  return GST_PAD_PROBE_HANDLED;
 }
 
 // The caps rtpbin sees: payload and ssrc as negotiated, or none while not known.
@@ -57,10 +89,15 @@ Ref<GstCaps> Sender::stream_caps(GstCaps *in) {
   GstCaps *c = gst_caps_copy(in);
   for (guint i = 0; i < gst_caps_get_size(c); i++) {
     GstStructure *s = gst_caps_get_structure(c, i);
-    if (pt_ >= 0)
+    if (pt_ >= 0) {
       gst_structure_set(s, "payload", G_TYPE_INT, pt_.load(), "ssrc", G_TYPE_UINT, ssrc_.load(),
                         nullptr);
-    else
+      // rtpsession writes transport-wide sequence numbers into packets of a stream whose caps
+      // name the extension, and answers the peer's transport-cc feedback.
+      if (int id = twcc_id_; id > 0)
+        gst_structure_set(s, ("extmap-" + std::to_string(id)).c_str(), G_TYPE_STRING,
+                          jsep::ext::kTransportCc, nullptr);
+    } else
       gst_structure_remove_fields(s, "payload", "ssrc", nullptr);
   }
   return adopt(c);
@@ -86,6 +123,8 @@ void Sender::connect(GstPad *target) {
 
 GstPadProbeReturn Sender::probe(GstPad *, GstPadProbeInfo *info, gpointer user_data) {
   auto *self = static_cast<Sender *>(user_data);
+  if (info->type & GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM)
+    return self->on_query(info);
   if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
     return self->on_event(info);
   return self->on_buffer(info);

@@ -28,8 +28,9 @@ public:
   bool has_caps();
   Ref<GstCaps> caps();
   void set_mode(Mode m);
-  // What to write into each packet (pt < 0: leave it).
-  void set_stream(int pt, uint32_t ssrc);
+  // What to write into each packet (pt < 0: leave it), and the transport-wide-cc extension id
+  // rtpbin numbers the packets with (0: none).
+  void set_stream(int pt, uint32_t ssrc, int twcc_id = 0);
   // Points the ghost pad at `target` (a funnel pad, transfer full); data waits for
   // set_mode(Pass).
   void connect(GstPad *target);
@@ -42,6 +43,7 @@ public:
 private:
   GstPadProbeReturn on_buffer(GstPadProbeInfo *info);
   GstPadProbeReturn on_event(GstPadProbeInfo *info);
+  GstPadProbeReturn on_query(GstPadProbeInfo *info);
   Ref<GstCaps> stream_caps(GstCaps *in);
 
   GstPad *pad_;
@@ -50,6 +52,7 @@ private:
   std::function<void()> on_caps_;
   std::atomic<int> pt_{-1};
   std::atomic<uint32_t> ssrc_{0};
+  std::atomic<int> twcc_id_{0};
   std::mutex lock_; // protects mode_, caps_
   std::condition_variable cond_;
   Mode mode_ = Mode::Hold;

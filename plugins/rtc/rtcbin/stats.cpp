@@ -116,6 +116,14 @@ void PeerConnection::transport_stats(GstStructure *reply, unsigned id, Transport
                     u64(ice, "packets-received"), "ice-state", GST_TYPE_RTC_ICE_CONNECTION_STATE,
                     ice_state, "dtls-state", GST_TYPE_RTC_DTLS_TRANSPORT_STATE, dtls_state,
                     "local-certificate-id", G_TYPE_STRING, "certificate-local", nullptr);
+  guint64 twcc = 0;
+  {
+    std::lock_guard ml(media_lock_);
+    if (auto it = media_.find(id); it != media_.end())
+      twcc = it->second.twcc_feedback;
+  }
+  // Not in W3C stats: how many transport-cc feedback packets the peer sent about our packets.
+  gst_structure_set(s, "transport-cc-feedback-received", G_TYPE_UINT64, twcc, nullptr);
   if (profile)
     gst_structure_set(s, "srtp-cipher", G_TYPE_STRING, profile, nullptr);
   if (cipher)
