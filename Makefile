@@ -13,6 +13,7 @@ test: build build-asan
 bench: build
 	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc bench/run-ice-bench.sh $(BUILD)
 	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc $(BUILD)/bench/srtp-bench
+	bench/run-pc-bench.sh $(abspath $(BUILD))
 
 deps:
 	scripts/install-deps.sh

@@ -90,6 +90,12 @@ def test_stats_after_a_call():
         inb = {s["kind"]: s for s in by_type["inbound-rtp"]}
         assert set(out) == {"audio", "video"} and set(inb) == {"audio", "video"}
         assert out["video"]["packets-sent"] > 0 and out["video"]["bytes-sent"] > 0
+        # Frames: what A's pad sent, and what A received from B (B decoded at least as many).
+        assert out["video"]["frames-sent"] >= MIN_FRAMES
+        assert stats[out["video"]["media-source-id"]]["frames"] == out["video"]["frames-sent"] \
+            or stats[out["video"]["media-source-id"]]["frames"] >= out["video"]["frames-sent"]
+        assert inb["video"]["frames-received"] >= MIN_FRAMES
+        assert "media-source" in by_type
         assert inb["audio"]["packets-received"] > 0
         transport = by_type["transport"][0]
         assert transport["dtls-state"] == GstRtc.DTLSTransportState.CONNECTED
@@ -102,7 +108,8 @@ def test_stats_after_a_call():
         def have_reports():
             remote_in[:] = [s for s in a.stats().values()
                             if s["type"].value_nick == "remote-inbound-rtp"]
-            return len(remote_in) == 2
+            # RTT once the peer has seen one of our SRs (its LSR is not 0)
+            return len(remote_in) == 2 and all("round-trip-time" in r for r in remote_in)
 
         assert run_loop_until(have_reports, 10), "no receiver reports"
         for r in remote_in:

@@ -267,6 +267,7 @@ typedef enum {
  * @GST_RTC_STATS_LOCAL_CANDIDATE: local-candidate
  * @GST_RTC_STATS_REMOTE_CANDIDATE: remote-candidate
  * @GST_RTC_STATS_CERTIFICATE: certificate
+ * @GST_RTC_STATS_MEDIA_SOURCE: media-source (not in GstWebRTCStatsType)
  *
  * See https://www.w3.org/TR/webrtc-stats/#rtcstatstype-str*
  */
@@ -285,6 +286,7 @@ typedef enum {
   GST_RTC_STATS_LOCAL_CANDIDATE,
   GST_RTC_STATS_REMOTE_CANDIDATE,
   GST_RTC_STATS_CERTIFICATE,
+  GST_RTC_STATS_MEDIA_SOURCE,
 } GstRtcStatsType;
 
 /**

@@ -295,6 +295,7 @@ void PeerConnection::update_media_tables() {
     m.bound = std::move(old.bound);
     m.reports = std::move(old.reports);
     m.twcc_feedback = old.twcc_feedback;
+    m.frames_received = std::move(old.frames_received);
     m.red_decoders = std::move(old.red_decoders);
     m.fec_decoders = std::move(old.fec_decoders);
     each_alive(m.red_decoders, [&](GstElement *e) { set_red_payloads(e, m.red_pts); });
@@ -357,6 +358,24 @@ void PeerConnection::on_rtpbin_pad_added(GstElement *, GstPad *pad, PeerConnecti
   if (!t)
     GST_WARNING_OBJECT(self->bin_, "no transceiver for SSRC %u PT %u in session %u", ssrc, pt,
                        session);
+  std::shared_ptr<std::atomic<guint64>> frames;
+  {
+    std::lock_guard ml(self->media_lock_);
+    auto &slot = self->media_[session].frames_received[ssrc];
+    if (!slot)
+      slot = std::make_shared<std::atomic<guint64>>(0);
+    frames = slot;
+  }
+  gst_pad_add_probe(
+      pad, GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad *, GstPadProbeInfo *info, gpointer d) {
+        guint8 b1;
+        if (gst_buffer_extract(GST_PAD_PROBE_INFO_BUFFER(info), 1, &b1, 1) == 1 && (b1 & 0x80))
+          (**static_cast<std::shared_ptr<std::atomic<guint64>> *>(d))++;
+        return GST_PAD_PROBE_OK;
+      },
+      new std::shared_ptr<std::atomic<guint64>>(frames),
+      [](gpointer d) { delete static_cast<std::shared_ptr<std::atomic<guint64>> *>(d); });
   GstPad *ghost = self->cb_.make_src_pad(pad, t, name);
   (void)ghost;
 }

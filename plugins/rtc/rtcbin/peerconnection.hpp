@@ -189,6 +189,8 @@ private:
     };
     std::map<uint32_t, Report> reports; // about our SSRCs, from the peer's SR/RR
     guint64 twcc_feedback = 0;          // transport-cc feedback packets received
+    // Frames (marker bits) received per remote SSRC, counted on rtpbin's src pads.
+    std::map<uint32_t, std::shared_ptr<std::atomic<guint64>>> frames_received;
   };
   std::atomic<guint> latency_ms_{200}; // config_.latency, for streaming-thread callbacks
   std::mutex media_lock_;              // protects media_

@@ -160,11 +160,14 @@ GstPadProbeReturn Sender::on_event(GstPadProbeInfo *info) {
 
 namespace {
 
-// Writes PT and SSRC into one packet where they differ; false if it is not RTP.
-bool rewrite(GstBuffer **buf, int pt, uint32_t ssrc) {
+// Writes PT and SSRC into one packet where they differ; false if it is not RTP. Counts the
+// packets that end a frame (marker bit).
+bool rewrite(GstBuffer **buf, int pt, uint32_t ssrc, std::atomic<guint64> &frames) {
   guint8 hdr[12];
   if (gst_buffer_extract(*buf, 0, hdr, 12) != 12 || (hdr[0] >> 6) != 2)
     return false;
+  if (hdr[1] & 0x80)
+    frames++;
   uint32_t have = GST_READ_UINT32_BE(hdr + 8);
   if ((hdr[1] & 0x7f) == pt && have == ssrc)
     return true;
@@ -193,7 +196,7 @@ GstPadProbeReturn Sender::on_buffer(GstPadProbeInfo *info) {
     return GST_PAD_PROBE_OK;
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-    if (!rewrite(&buf, pt, ssrc)) {
+    if (!rewrite(&buf, pt, ssrc, frames_)) {
       GST_PAD_PROBE_INFO_DATA(info) = buf;
       return GST_PAD_PROBE_DROP; // not RTP: never sent
     }
@@ -203,7 +206,7 @@ GstPadProbeReturn Sender::on_buffer(GstPadProbeInfo *info) {
   GstBufferList *list = gst_buffer_list_make_writable(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
   for (guint i = 0; i < gst_buffer_list_length(list);) {
     GstBuffer *b = gst_buffer_list_get_writable(list, i);
-    if (rewrite(&b, pt, ssrc))
+    if (rewrite(&b, pt, ssrc, frames_))
       i++;
     else
       gst_buffer_list_remove(list, i, 1);

@@ -35,6 +35,8 @@ public:
   // set_mode(Pass).
   void connect(GstPad *target);
   GstPad *target() const { return target_; }
+  // Packets with the marker bit set that went out: video frames (RFC 3551 §4.1).
+  guint64 frames() const { return frames_; }
   // Unpoints the ghost pad; returns the target (transfer full) for its owner to release.
   GstPad *disconnect();
 
@@ -53,6 +55,7 @@ private:
   std::atomic<int> pt_{-1};
   std::atomic<uint32_t> ssrc_{0};
   std::atomic<int> twcc_id_{0};
+  std::atomic<guint64> frames_{0};
   std::mutex lock_; // protects mode_, caps_
   std::condition_variable cond_;
   Mode mode_ = Mode::Hold;

@@ -186,10 +186,13 @@ void PeerConnection::rtp_stats(GstStructure *reply, const TransceiverEntry &e, d
                          : nullptr;
   const auto *t = e.engine_id ? engine().transceiver(*e.engine_id) : nullptr;
   std::map<uint32_t, SessionMedia::Report> reports;
+  std::map<uint32_t, std::shared_ptr<std::atomic<guint64>>> frames_received;
   {
     std::lock_guard ml(media_lock_);
-    if (auto it = media_.find(*e.transport); it != media_.end())
+    if (auto it = media_.find(*e.transport); it != media_.end()) {
       reports = it->second.reports;
+      frames_received = it->second.frames_received;
+    }
   }
   for (guint i = 0; arr && i < arr->n_values; i++) {
     const GstStructure *src = gst_value_get_structure(g_value_array_get_nth(arr, i));
@@ -214,6 +217,17 @@ void PeerConnection::rtp_stats(GstStructure *reply, const TransceiverEntry &e, d
           u32(src, "recv-nack-count"), "pli-count", G_TYPE_UINT, u32(src, "recv-pli-count"),
           "fir-count", G_TYPE_UINT, u32(src, "recv-fir-count"), "remote-id", G_TYPE_STRING,
           rid.c_str(), nullptr);
+      // W3C media-source: what the sink pad brought (frames for video), per sending SSRC.
+      std::string msid = "media-source-" + sid;
+      gst_structure_set(s, "media-source-id", G_TYPE_STRING, msid.c_str(), nullptr);
+      GstStructure *ms = new_stats(msid, GST_RTC_STATS_MEDIA_SOURCE, ts);
+      gst_structure_set(ms, "kind", G_TYPE_STRING, kind, "track-identifier", G_TYPE_STRING,
+                        e.mid.c_str(), nullptr);
+      if (e.kind == sdp::MediaKind::Video && e.sender) {
+        gst_structure_set(s, "frames-sent", G_TYPE_UINT64, e.sender->frames(), nullptr);
+        gst_structure_set(ms, "frames", G_TYPE_UINT64, e.sender->frames(), nullptr);
+      }
+      put(reply, ms);
       put(reply, s);
       if (auto rb = reports.find(ssrc); rb != reports.end()) {
         const auto &rep = rb->second;
@@ -245,6 +259,11 @@ void PeerConnection::rtp_stats(GstStructure *reply, const TransceiverEntry &e, d
           u32(src, "sent-nack-count"), "pli-count", G_TYPE_UINT, u32(src, "sent-pli-count"),
           "fir-count", G_TYPE_UINT, u32(src, "sent-fir-count"), "remote-id", G_TYPE_STRING,
           rid.c_str(), nullptr);
+      if (e.kind == sdp::MediaKind::Video) {
+        auto f = frames_received.find(ssrc);
+        gst_structure_set(s, "frames-received", G_TYPE_UINT64,
+                          f != frames_received.end() ? f->second->load() : (guint64)0, nullptr);
+      }
       put(reply, s);
       gboolean have_sr = FALSE;
       gst_structure_get_boolean(src, "have-sr", &have_sr);
