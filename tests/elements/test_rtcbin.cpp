@@ -356,3 +356,76 @@ TEST(RtcBin, BadDescriptionMidCallIsRefusedAndTheCallGoesOn) {
   int before = call.b.count("video");
   EXPECT_TRUE(call.b.wait([&] { return call.b.video >= before + 30; }, 10000));
 }
+
+// fec-type=ulp-red on A's video transceiver: A sends its video in RED with ULP FEC packets
+// (RFC 2198, RFC 5109); B unwraps RED and passes the FEC packets to its FEC decoder, and keeps
+// decoding while some RED packets are lost (without retransmissions).
+TEST(RtcBin, UlpFecInRedIsSentWhenAskedAndDecoded) {
+  Call call;
+  GstPad *sink = gst_element_get_static_pad(call.a.pc, "sink_0");
+  ASSERT_NE(sink, nullptr);
+  GstRtcRTPTransceiver *t = nullptr;
+  g_object_get(sink, "transceiver", &t, nullptr);
+  ASSERT_NE(t, nullptr);
+  g_object_set(t, "fec-type", GST_RTC_FEC_TYPE_ULP_RED, "fec-percentage", 50u, nullptr);
+  gst_object_unref(t);
+  gst_object_unref(sink);
+  // B repairs by FEC only here: no retransmission requests (NACK/RTX is tested above).
+  gst_element_set_state(call.b.pipe, GST_STATE_READY);
+  GstElement *rtpbin = call.b.by_name("rtpbin");
+  ASSERT_NE(rtpbin, nullptr);
+  g_signal_connect_after(rtpbin, "new-jitterbuffer",
+                         G_CALLBACK(+[](GstElement *, GstElement *jb, guint, guint, gpointer) {
+                           g_object_set(jb, "do-retransmission", FALSE, nullptr);
+                         }),
+                         nullptr);
+  gst_object_unref(rtpbin);
+  call.start(5);
+  // The video m-line's RED PT, from the negotiated description.
+  GstRtcSessionDescription *cur = nullptr;
+  g_object_get(call.a.pc, "current-local-description", &cur, nullptr);
+  gchar *text = gst_sdp_message_as_text(cur->sdp);
+  std::string sdp = text;
+  g_free(text);
+  gst_rtc_session_description_free(cur);
+  auto at = sdp.find(" red/90000");
+  ASSERT_NE(at, std::string::npos) << sdp;
+  static int red_pt = std::atoi(sdp.substr(sdp.rfind(':', at) + 1).c_str());
+  GstElement *dec = call.b.by_name("t1_dtlsdec");
+  GstPad *rtp = gst_element_get_static_pad(dec, "rtp_src");
+  static std::atomic<int> red{0}, seen{0};
+  gulong probe = gst_pad_add_probe(
+      rtp, GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad *, GstPadProbeInfo *info, gpointer) {
+        guint8 hdr[2];
+        gst_buffer_extract(GST_PAD_PROBE_INFO_BUFFER(info), 0, hdr, 2);
+        if ((hdr[1] & 0x7f) != red_pt)
+          return GST_PAD_PROBE_OK;
+        red++;
+        if (++seen % 12 == 0)
+          return GST_PAD_PROBE_DROP;
+        return GST_PAD_PROBE_OK;
+      },
+      nullptr, nullptr);
+  int before = call.b.count("video");
+  EXPECT_TRUE(call.b.wait([&] { return call.b.video >= before + 60; }, 20000));
+  gst_pad_remove_probe(rtp, probe);
+  gst_object_unref(rtp);
+  gst_object_unref(dec);
+  EXPECT_GT(red.load(), 30) << "A sent no RED";
+  guint fec_seen = 0;
+  GstIterator *it = gst_bin_iterate_recurse(GST_BIN(call.b.pc));
+  GValue v = G_VALUE_INIT;
+  while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = GST_ELEMENT(g_value_get_object(&v));
+    if (g_str_equal(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtpreddec")) {
+      guint n = 0;
+      g_object_get(e, "received", &n, nullptr);
+      fec_seen += n;
+    }
+    g_value_reset(&v);
+  }
+  g_value_unset(&v);
+  gst_iterator_free(it);
+  EXPECT_GT(fec_seen, 30u) << "B unwrapped no RED";
+}

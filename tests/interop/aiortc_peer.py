@@ -24,8 +24,9 @@ from aiortc import (MediaStreamTrack, RTCConfiguration, RTCPeerConnection,
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
 
 
-class Pattern(MediaStreamTrack):
-    kind = "video"
+class PacedTrack(MediaStreamTrack):
+    """Produces frame n at start + n * period, as a live source does."""
+    period = 1 / 30
 
     def __init__(self):
         super().__init__()
@@ -36,35 +37,32 @@ class Pattern(MediaStreamTrack):
         if self.start is None:
             self.start = time.time()
         self.n += 1
-        wait = self.start + self.n / 30 - time.time()
+        wait = self.start + self.n * self.period - time.time()
         if wait > 0:
             await asyncio.sleep(wait)
+        return self.make(self.n)
+
+
+class Pattern(PacedTrack):
+    kind = "video"
+
+    def make(self, n):
         img = numpy.zeros((240, 320, 3), numpy.uint8)
-        img[:, (self.n * 4) % 320:, 1] = 200
+        img[:, (n * 4) % 320:, 1] = 200
         frame = av.VideoFrame.from_ndarray(img, format="bgr24")
-        frame.pts, frame.time_base = self.n * 3000, fractions.Fraction(1, 90000)
+        frame.pts, frame.time_base = n * 3000, fractions.Fraction(1, 90000)
         return frame
 
 
-class Tone(MediaStreamTrack):
+class Tone(PacedTrack):
     kind = "audio"
+    period = 0.02
 
-    def __init__(self):
-        super().__init__()
-        self.n = 0
-        self.start = None
-
-    async def recv(self):
-        if self.start is None:
-            self.start = time.time()
-        self.n += 1
-        wait = self.start + self.n * 0.02 - time.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        t = (numpy.arange(960) + self.n * 960) / 48000
+    def make(self, n):
+        t = (numpy.arange(960) + n * 960) / 48000
         samples = (numpy.sin(2 * numpy.pi * 440 * t) * 8000).astype(numpy.int16)
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate, frame.pts = 48000, self.n * 960
+        frame.sample_rate, frame.pts = 48000, n * 960
         frame.time_base = fractions.Fraction(1, 48000)
         return frame
 

@@ -4,6 +4,8 @@
 #include "jsep/extensions.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <vector>
 #include "peerconnection.hpp"
 #include "rtcrtptransceiver-private.hpp"
 #include "sender.hpp"
@@ -158,14 +160,8 @@ void PeerConnection::release_pad(GstPad *pad) {
     for (auto &e : entries_) {
       if (!e.sender || e.sender->pad() != pad)
         continue;
+      unlink_sender(e);
       sender = std::move(e.sender);
-      if (GstPad *t = sender->disconnect()) {
-        if (e.linked_transport)
-          if (auto it = transports_.find(*e.linked_transport); it != transports_.end())
-            it->second->release_send_pad(t);
-        gst_object_unref(t);
-      }
-      e.linked_transport.reset();
       // The transceiver stays; without a pad it sends nothing (JSEP: replaceTrack(null)).
     }
   }
@@ -195,16 +191,78 @@ void PeerConnection::link_sender(TransceiverEntry &e, const jsep::TransceiverPla
       twcc = x.id;
   s.set_stream(codec->pt, tp.send[0].ssrc, twcc);
   if (!s.target() || e.linked_transport != tp.transport) {
-    if (GstPad *t = s.target() ? s.disconnect() : nullptr) {
-      if (e.linked_transport)
-        if (auto old = transports_.find(*e.linked_transport); old != transports_.end())
-          old->second->release_send_pad(t);
-      gst_object_unref(t);
-    }
+    unlink_sender(e);
     e.linked_transport = tp.transport;
-    s.connect(it->second->request_send_pad());
+    GstPad *funnel_pad = it->second->request_send_pad();
+    GstPad *target = funnel_pad;
+    if (GstElement *fec = fec_encoder(e, tp)) {
+      // RFC 5109 §9 / RFC 2198: ULP FEC packets protect the media, RED carries both.
+      gst_bin_add(bin_, GST_ELEMENT(gst_object_ref(fec))); // keep it until unlinked
+      GstPad *src = gst_element_get_static_pad(fec, "src");
+      gst_pad_link(src, funnel_pad);
+      gst_object_unref(src);
+      gst_element_sync_state_with_parent(fec);
+      e.fec = fec;
+      e.fec_funnel_pad = funnel_pad;
+      target = gst_element_get_static_pad(fec, "sink");
+    }
+    s.connect(target);
   }
   release_if_secure(e);
+}
+
+// Gives back what the sender was linked to: its funnel pad, and its FEC encoder if any.
+void PeerConnection::unlink_sender(TransceiverEntry &e) {
+  GstPad *t = e.sender && e.sender->target() ? e.sender->disconnect() : nullptr;
+  if (!t)
+    return;
+  auto it = e.linked_transport ? transports_.find(*e.linked_transport) : transports_.end();
+  if (e.fec) {
+    if (it != transports_.end())
+      it->second->release_send_pad(e.fec_funnel_pad);
+    gst_object_unref(e.fec_funnel_pad);
+    gst_element_set_locked_state(e.fec, TRUE);
+    gst_element_set_state(e.fec, GST_STATE_NULL);
+    if (GST_OBJECT_PARENT(e.fec) == GST_OBJECT(bin_)) // not if the bin is being disposed
+      gst_bin_remove(bin_, e.fec);
+    gst_object_unref(e.fec);
+    e.fec = nullptr;
+    e.fec_funnel_pad = nullptr;
+  } else if (it != transports_.end()) {
+    it->second->release_send_pad(t);
+  }
+  gst_object_unref(t);
+  e.linked_transport.reset();
+}
+
+// With fec-type ulp-red and RED + ULP FEC negotiated: rtpulpfecenc ! rtpredenc for this
+// sender only (rtpbin's per-session encoder would wrap the other m-lines of the BUNDLE too).
+GstElement *PeerConnection::fec_encoder(const TransceiverEntry &e,
+                                        const jsep::TransceiverPlan &tp) {
+  if (transceiver_fec_type(e.obj.get()) != GST_RTC_FEC_TYPE_ULP_RED)
+    return nullptr;
+  int red = -1, ulpfec = -1;
+  for (const auto &c : tp.codecs) {
+    if (jsep::role_of(c) == jsep::CodecRole::Red && red < 0)
+      red = c.pt;
+    if (jsep::role_of(c) == jsep::CodecRole::Ulpfec && ulpfec < 0)
+      ulpfec = c.pt;
+  }
+  if (red < 0 || ulpfec < 0)
+    return nullptr;
+  guint percentage = 0;
+  g_object_get(e.obj.get(), "fec-percentage", &percentage, nullptr);
+  gchar *desc = g_strdup_printf("rtpulpfecenc pt=%d percentage=%u ! rtpredenc pt=%d "
+                                "allow-no-red-blocks=true",
+                                ulpfec, percentage, red);
+  GError *err = nullptr;
+  GstElement *fec = gst_parse_bin_from_description(desc, TRUE, &err);
+  g_free(desc);
+  if (!fec) {
+    GST_ELEMENT_WARNING(bin_, CORE, MISSING_PLUGIN, ("No FEC encoder"), ("%s", err->message));
+    g_error_free(err);
+  }
+  return fec;
 }
 
 // Media flows once DTLS has keyed SRTP: what is sent before would be dropped, and with it
@@ -323,6 +381,21 @@ void PeerConnection::on_rtpbin_pad_added(GstElement *, GstPad *pad, PeerConnecti
   guint session, ssrc, pt;
   if (sscanf(GST_PAD_NAME(pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3)
     return;
+  {
+    // The ULP FEC packets' own stream: consumed by its FEC decoder, nothing for the app.
+    std::lock_guard ml(self->media_lock_);
+    auto it = self->media_.find(session);
+    if (it != self->media_.end() && (int)pt == it->second.ulpfec_pt) {
+      GstElement *sink = gst_element_factory_make("fakesink", nullptr);
+      g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
+      gst_bin_add(self->bin_, sink);
+      gst_element_sync_state_with_parent(sink);
+      GstPad *sp = gst_element_get_static_pad(sink, "sink");
+      gst_pad_link(pad, sp);
+      gst_object_unref(sp);
+      return;
+    }
+  }
   GstRtcRTPTransceiver *t = nullptr;
   std::string name;
   {
@@ -396,22 +469,28 @@ void PeerConnection::on_new_jitterbuffer(GstElement *, GstElement *jb, guint ses
 namespace {
 
 // rtpbin's AUX elements have sink_<session> and src_<session> pads.
-GstElement *aux_bin(const char *factory, guint session, GstElement **inner) {
+// `factories` chained; the elements are returned in `inner`.
+GstElement *aux_bin(std::initializer_list<const char *> factories, guint session,
+                    std::vector<GstElement *> &inner) {
   GstElement *bin = gst_bin_new(nullptr);
-  GstElement *e = gst_element_factory_make(factory, nullptr);
-  if (!e) {
-    gst_object_unref(bin);
-    return nullptr;
+  for (const char *f : factories) {
+    GstElement *e = gst_element_factory_make(f, nullptr);
+    if (!e) {
+      gst_object_unref(bin);
+      return nullptr;
+    }
+    gst_bin_add(GST_BIN(bin), e);
+    if (!inner.empty())
+      gst_element_link(inner.back(), e);
+    inner.push_back(e);
   }
-  gst_bin_add(GST_BIN(bin), e);
   std::string s = std::to_string(session);
-  GstPad *sink = gst_element_get_static_pad(e, "sink");
-  GstPad *src = gst_element_get_static_pad(e, "src");
+  GstPad *sink = gst_element_get_static_pad(inner.front(), "sink");
+  GstPad *src = gst_element_get_static_pad(inner.back(), "src");
   gst_element_add_pad(bin, gst_ghost_pad_new(("sink_" + s).c_str(), sink));
   gst_element_add_pad(bin, gst_ghost_pad_new(("src_" + s).c_str(), src));
   gst_object_unref(sink);
   gst_object_unref(src);
-  *inner = e;
   return bin;
 }
 
@@ -420,67 +499,56 @@ GstElement *aux_bin(const char *factory, guint session, GstElement **inner) {
 // RFC 4588 RTX: retransmissions go out on their own SSRC and PT (rtprtxsend), and come back
 // as the original packets (rtprtxreceive) before the jitter buffer sees them.
 GstElement *PeerConnection::on_aux_sender(GstElement *, guint session, PeerConnection *self) {
-  GstElement *inner = nullptr;
-  GstElement *bin = aux_bin("rtprtxsend", session, &inner);
+  std::vector<GstElement *> inner;
+  GstElement *bin = aux_bin({"rtprtxsend"}, session, inner);
+  if (!bin)
+    return nullptr;
   std::lock_guard ml(self->media_lock_);
   auto &m = self->media_[session];
-  m.rtx_send = inner;
+  m.rtx_send = inner[0];
   if (m.rtx_send_pt)
-    g_object_set(inner, "payload-type-map", m.rtx_send_pt.get(), nullptr);
+    g_object_set(inner[0], "payload-type-map", m.rtx_send_pt.get(), nullptr);
   if (m.rtx_send_ssrc)
-    g_object_set(inner, "ssrc-map", m.rtx_send_ssrc.get(), nullptr);
+    g_object_set(inner[0], "ssrc-map", m.rtx_send_ssrc.get(), nullptr);
   return bin;
 }
 
+// Received, before the SSRC demuxer and rtpbin's packet storage: RTX back to the original
+// packets, then RED (RFC 2198) unwrapped, so the storage holds the ULP FEC packets the
+// per-stream FEC decoder rebuilds losses from.
 GstElement *PeerConnection::on_aux_receiver(GstElement *, guint session, PeerConnection *self) {
-  GstElement *inner = nullptr;
-  GstElement *bin = aux_bin("rtprtxreceive", session, &inner);
+  std::vector<GstElement *> inner;
+  GstElement *bin = aux_bin({"rtprtxreceive", "rtpreddec"}, session, inner);
+  if (!bin)
+    return nullptr;
   std::lock_guard ml(self->media_lock_);
   auto &m = self->media_[session];
-  m.rtx_recv = inner;
+  m.rtx_recv = inner[0];
   if (m.rtx_send_pt)
-    g_object_set(inner, "payload-type-map", m.rtx_send_pt.get(), nullptr);
+    g_object_set(inner[0], "payload-type-map", m.rtx_send_pt.get(), nullptr);
+  set_red_payloads(inner[1], m.red_pts);
+  m.red_decoders.push_back(weak(inner[1]));
   return bin;
 }
 
-// RED and ULP FEC received (RFC 2198, RFC 5109): rtpreddec takes the RED wrapping off every
-// RED PT of the session, rtpulpfecdec rebuilds lost packets from the FEC ones with rtpbin's
-// packet storage. rtpbin places one in each receive stream.
+// RFC 5109 ULP FEC: rebuilds a lost packet from the FEC packets in rtpbin's storage. rtpbin
+// places one in each receive stream; its PT may be named by a negotiation the stream
+// overtook (updated then).
 GstElement *PeerConnection::on_fec_decoder(GstElement *rtpbin, guint session, guint, guint,
                                            PeerConnection *self) {
-  // Always both: PTs may be named by a negotiation this stream overtook (updated then).
-  GstElement *bin = gst_bin_new(nullptr);
-  GstElement *red = gst_element_factory_make("rtpreddec", nullptr);
   GstElement *fec = gst_element_factory_make("rtpulpfecdec", nullptr);
-  if (!red || !fec) {
-    gst_clear_object(&red);
-    gst_clear_object(&fec);
-    gst_object_unref(bin);
+  if (!fec)
     return nullptr;
-  }
   GObject *storage = nullptr;
   g_signal_emit_by_name(rtpbin, "get-internal-storage", session, &storage);
   g_object_set(fec, "storage", storage, nullptr);
   if (storage)
     g_object_unref(storage);
-  {
-    std::lock_guard ml(self->media_lock_);
-    auto &m = self->media_[session];
-    set_red_payloads(red, m.red_pts);
-    g_object_set(fec, "pt", (guint)std::max(m.ulpfec_pt, 0), "passthrough", m.ulpfec_pt < 0,
-                 nullptr);
-    m.red_decoders.push_back(weak(red));
-    m.fec_decoders.push_back(weak(fec));
-  }
-  gst_bin_add_many(GST_BIN(bin), red, fec, nullptr);
-  gst_element_link(red, fec);
-  GstPad *sink = gst_element_get_static_pad(red, "sink");
-  GstPad *src = gst_element_get_static_pad(fec, "src");
-  gst_element_add_pad(bin, gst_ghost_pad_new("sink", sink));
-  gst_element_add_pad(bin, gst_ghost_pad_new("src", src));
-  gst_object_unref(sink);
-  gst_object_unref(src);
-  return bin;
+  std::lock_guard ml(self->media_lock_);
+  auto &m = self->media_[session];
+  g_object_set(fec, "pt", (guint)std::max(m.ulpfec_pt, 0), "passthrough", m.ulpfec_pt < 0, nullptr);
+  m.fec_decoders.push_back(weak(fec));
+  return fec;
 }
 
 // Keep what FEC needs to repair a loss: packets of about one jitter buffer's time.

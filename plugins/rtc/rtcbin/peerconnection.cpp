@@ -49,8 +49,13 @@ PeerConnection::PeerConnection(GstBin *bin, BinCallbacks callbacks)
 PeerConnection::~PeerConnection() {
   queue_.reset(); // waits for the running operation; pending ones get their replies
   std::lock_guard lk(lock_);
-  for (auto &e : entries_)
+  for (auto &e : entries_) {
     transceiver_detach(e.obj.get());
+    if (e.fec_funnel_pad)
+      gst_object_unref(e.fec_funnel_pad);
+    if (e.fec)
+      gst_object_unref(e.fec);
+  }
 }
 
 void PeerConnection::run(Deferred &d) {
@@ -511,6 +516,14 @@ void PeerConnection::resolve_pending_pads(bool now) {
     init.kind = kind;
     init.direction = static_cast<sdp::Direction>(transceiver_direction(e.obj.get()));
     init.codecs = *c;
+    // RED and ULP FEC are always received (rtpbin's FEC decoder); they are sent only with
+    // fec-type=ulp-red (fec_encoder), as with webrtcbin.
+    if (kind == sdp::MediaKind::Video)
+      for (const auto &d : jsep::default_capabilities(kind).codecs) {
+        auto role = jsep::role_of(d);
+        if (role == jsep::CodecRole::Red || role == jsep::CodecRole::Ulpfec)
+          init.codecs->codecs.push_back(d);
+      }
     if (auto r = engine().add_transceiver(init)) {
       e.engine_id = *r;
       e.kind = kind;

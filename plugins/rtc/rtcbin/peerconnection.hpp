@@ -89,6 +89,8 @@ private:
     std::shared_ptr<Sender> sender;    // when it has a sink pad
     std::optional<unsigned> transport;
     std::optional<unsigned> linked_transport; // the sender's funnel pad is on this one
+    GstElement *fec = nullptr;                // owned: ULP FEC + RED encoder, when asked
+    GstPad *fec_funnel_pad = nullptr;         // owned, with fec
     std::vector<sdp::Codec> codecs;
     std::vector<sdp::Extmap> extensions;
     std::vector<sdp::Ssrc> remote_ssrcs;
@@ -120,6 +122,8 @@ private:
   void apply_transceiver(const jsep::TransceiverPlan &tp, bool final, Deferred &out);
   void link_sender(TransceiverEntry &e, const jsep::TransceiverPlan &tp);
   void release_if_secure(TransceiverEntry &e);
+  void unlink_sender(TransceiverEntry &e);
+  GstElement *fec_encoder(const TransceiverEntry &e, const jsep::TransceiverPlan &tp);
   TransceiverEntry *entry_by_engine_id(unsigned id);
   TransceiverEntry &new_entry(std::optional<unsigned> engine_id, GstRtcKind kind,
                               GstRtcRTPTransceiverDirection direction);
