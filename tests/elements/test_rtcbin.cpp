@@ -358,9 +358,9 @@ TEST(RtcBin, BadDescriptionMidCallIsRefusedAndTheCallGoesOn) {
 }
 
 // fec-type=ulp-red on A's video transceiver: A sends its video in RED with ULP FEC packets
-// (RFC 2198, RFC 5109); B unwraps RED and passes the FEC packets to its FEC decoder, and keeps
-// decoding while some RED packets are lost (without retransmissions).
-TEST(RtcBin, UlpFecInRedIsSentWhenAskedAndDecoded) {
+// (RFC 2198, RFC 5109); B loses 1 RED packet in 11 (an odd period, so media and FEC packets
+// both get lost), gets no retransmissions, and rebuilds lost media packets from FEC ones.
+TEST(RtcBin, UlpFecInRedRepairsLossWhenAsked) {
   Call call;
   GstPad *sink = gst_element_get_static_pad(call.a.pc, "sink_0");
   ASSERT_NE(sink, nullptr);
@@ -402,7 +402,7 @@ TEST(RtcBin, UlpFecInRedIsSentWhenAskedAndDecoded) {
         if ((hdr[1] & 0x7f) != red_pt)
           return GST_PAD_PROBE_OK;
         red++;
-        if (++seen % 12 == 0)
+        if (++seen % 11 == 0)
           return GST_PAD_PROBE_DROP;
         return GST_PAD_PROBE_OK;
       },
@@ -413,19 +413,24 @@ TEST(RtcBin, UlpFecInRedIsSentWhenAskedAndDecoded) {
   gst_object_unref(rtp);
   gst_object_unref(dec);
   EXPECT_GT(red.load(), 30) << "A sent no RED";
-  guint fec_seen = 0;
+  guint fec_seen = 0, recovered = 0;
   GstIterator *it = gst_bin_iterate_recurse(GST_BIN(call.b.pc));
   GValue v = G_VALUE_INIT;
   while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
     GstElement *e = GST_ELEMENT(g_value_get_object(&v));
-    if (g_str_equal(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtpreddec")) {
-      guint n = 0;
+    const gchar *factory = GST_OBJECT_NAME(gst_element_get_factory(e));
+    guint n = 0;
+    if (g_str_equal(factory, "rtpreddec")) {
       g_object_get(e, "received", &n, nullptr);
       fec_seen += n;
+    } else if (g_str_equal(factory, "rtpulpfecdec")) {
+      g_object_get(e, "recovered", &n, nullptr);
+      recovered += n;
     }
     g_value_reset(&v);
   }
   g_value_unset(&v);
   gst_iterator_free(it);
   EXPECT_GT(fec_seen, 30u) << "B unwrapped no RED";
+  EXPECT_GT(recovered, 0u) << "no lost packet rebuilt from FEC";
 }
