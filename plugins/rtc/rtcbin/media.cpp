@@ -564,6 +564,9 @@ void PeerConnection::watch_rtcp(unsigned session) {
   if (!s)
     return;
   g_object_set_data(s, "gstrtc-session-id", GUINT_TO_POINTER(session));
+  // Reports about once a second, as browsers send them (RFC 4585 §3.4 lets AVPF sessions go
+  // below RFC 3550's 5 s): RTT, loss and jitter reach get-stats quickly.
+  g_object_set(s, "rtcp-min-interval", (guint64)GST_SECOND, nullptr);
   g_signal_connect(s, "on-receiving-rtcp", G_CALLBACK(on_receiving_rtcp), this);
   g_object_unref(s);
 }
