@@ -16,12 +16,14 @@ OPUS = Gst.Caps.from_string(
     "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,encoding-params=2")
 
 
-def make_bin():
+def make_bin(ready=False):
     pipe = Gst.Pipeline.new()
     pc = Gst.ElementFactory.make("rtcbin")
     pc.set_property("ice-addresses", "127.0.0.1")
     pc.set_property("ice-tcp", False)
     pipe.add(pc)
+    if ready:
+        pipe.set_state(Gst.State.READY)
     return pipe, pc
 
 
@@ -89,10 +91,8 @@ def test_add_transceiver_offer_and_negotiation_needed():
 
 
 def test_remote_offer_creates_transceivers_and_an_answer():
-    pa, a = make_bin()
-    pb, b = make_bin()
-    for p in (pa, pb):
-        p.set_state(Gst.State.READY)
+    pa, a = make_bin(ready=True)
+    pb, b = make_bin(ready=True)
     a.emit("add-transceiver", GstRtc.RTPTransceiverDirection.SENDRECV, OPUS)
     a.emit("add-transceiver", GstRtc.RTPTransceiverDirection.SENDONLY, VP8)
     new = []
@@ -154,10 +154,8 @@ def test_bad_descriptions_get_error_replies_and_change_nothing():
 
 
 def test_bad_candidates_get_error_replies():
-    pa, a = make_bin()
-    pb, b = make_bin()
-    for p in (pa, pb):
-        p.set_state(Gst.State.READY)
+    pa, a = make_bin(ready=True)
+    pb, b = make_bin(ready=True)
     a.emit("add-transceiver", GstRtc.RTPTransceiverDirection.SENDRECV, OPUS)
     offer = offer_text(a)
     assert call(b, "set-remote-description", description(GstRtc.SDPType.OFFER, offer)) == {}

@@ -79,32 +79,6 @@ template <typename F> void each_alive(std::vector<std::shared_ptr<GWeakRef>> &v,
   }
 }
 
-// What a PT's stream is once rtpbin's FEC decoder (after its PT demuxer) took RED off: the
-// primary codec (RED's fmtp "111/111", else the m-line's first codec), still under RED's PT.
-Ref<GstCaps> receive_caps(const sdp::Codec &c, const std::vector<sdp::Codec> &all,
-                          sdp::MediaKind kind, const std::vector<sdp::Extmap> &extensions) {
-  if (jsep::role_of(c) != jsep::CodecRole::Red)
-    return jsep::codec_to_caps(c, kind, extensions);
-  int primary = c.fmtp_raw.empty() ? -1 : std::atoi(c.fmtp_raw.c_str());
-  const sdp::Codec *p = nullptr;
-  for (const auto &x : all) {
-    if (jsep::role_of(x) != jsep::CodecRole::Media)
-      continue;
-    if (!p)
-      p = &x;
-    if (x.pt == primary) {
-      p = &x;
-      break;
-    }
-  }
-  if (!p)
-    return jsep::codec_to_caps(c, kind, extensions);
-  auto caps = jsep::codec_to_caps(*p, kind, extensions);
-  GstCaps *w = gst_caps_make_writable(caps.release());
-  gst_caps_set_simple(w, "payload", G_TYPE_INT, c.pt, nullptr);
-  return adopt(w);
-}
-
 } // namespace
 
 GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) {
@@ -124,7 +98,9 @@ GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) 
   }
   if (!e) {
     // A transceiver the application added without a pad (add-transceiver), same kind.
-    sdp::MediaKind kind = caps && gst_caps_get_size(caps) ? kind_of(caps) : sdp::MediaKind::Other;
+    sdp::MediaKind kind = caps && gst_caps_get_size(caps)
+                              ? jsep::kind_of_structure(gst_caps_get_structure(caps, 0))
+                              : sdp::MediaKind::Other;
     for (auto &x : entries_)
       if (!x.sender && !x.mid.size() && kind != sdp::MediaKind::Other && x.kind == kind &&
           sends(static_cast<sdp::Direction>(transceiver_direction(x.obj.get()))))
@@ -286,20 +262,11 @@ void PeerConnection::update_media_tables() {
     if (!e.transport)
       continue;
     auto &m = fresh[*e.transport];
-    auto dir = static_cast<sdp::Direction>(transceiver_direction(e.obj.get()));
     GstRtcRTPTransceiverDirection cur;
     g_object_get(e.obj.get(), "current-direction", &cur, nullptr);
     if (receives(static_cast<sdp::Direction>(cur)))
       m.receivers.push_back(e.obj.get());
-    (void)dir;
-    bool nack = false;
-    for (const auto &c : e.codecs)
-      nack |= jsep::role_of(c) == jsep::CodecRole::Media && c.has_feedback("nack");
-    for (const auto &s : e.remote_ssrcs) {
-      m.by_ssrc[s.ssrc] = e.obj.get();
-      if (nack)
-        m.nack_ssrcs.insert(s.ssrc);
-    }
+    bool nack = false; // this m-line's media codecs asked for NACK
     for (const auto &c : e.codecs) {
       auto role = jsep::role_of(c);
       if (role == jsep::CodecRole::Rtx) {
@@ -317,22 +284,23 @@ void PeerConnection::update_media_tables() {
         m.red_pts.push_back(c.pt);
       if (role == jsep::CodecRole::Ulpfec)
         m.ulpfec_pt = c.pt;
-      m.nack |= c.has_feedback("nack");
+      nack |= role == jsep::CodecRole::Media && c.has_feedback("nack");
       if (!m.pt_caps.count(c.pt)) {
-        m.pt_caps[c.pt] = receive_caps(c, e.codecs, e.kind, e.extensions);
+        m.pt_caps[c.pt] = jsep::codec_to_caps(c, e.kind, e.extensions);
         m.by_pt[c.pt] = e.obj.get();
       } else if (m.by_pt[c.pt] != e.obj.get()) {
         m.by_pt[c.pt] = nullptr; // shared by several m-lines: SSRCs decide
       }
     }
-  }
-  // Our RTX SSRCs, from the engine's plan of the local description.
-  for (auto &e : entries_) {
-    if (!e.transport || !e.engine_id)
-      continue;
-    const auto *t = engine().transceiver(*e.engine_id);
+    m.nack |= nack;
+    for (const auto &s : e.remote_ssrcs) {
+      m.by_ssrc[s.ssrc] = e.obj.get();
+      if (nack)
+        m.nack_ssrcs.insert(s.ssrc);
+    }
+    // Our RTX SSRC, from the engine.
+    const auto *t = e.engine_id ? engine().transceiver(*e.engine_id) : nullptr;
     if (t && t->rtx_ssrc) {
-      auto &m = fresh[*e.transport];
       if (!m.rtx_send_ssrc)
         m.rtx_send_ssrc.reset(gst_structure_new_empty("application/x-rtp-ssrc-map"));
       gst_structure_set(m.rtx_send_ssrc.get(), std::to_string(t->ssrc).c_str(), G_TYPE_UINT,

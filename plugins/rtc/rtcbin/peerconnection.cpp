@@ -379,23 +379,6 @@ void PeerConnection::on_transceiver_change(GstRtcRTPTransceiver *t) {
       nullptr);
 }
 
-// media=audio|video, or (payloader templates often omit it) the kind whose codecs include the
-// first structure's encoding.
-sdp::MediaKind PeerConnection::kind_of(const GstCaps *caps) {
-  const GstStructure *s = gst_caps_get_structure(caps, 0);
-  auto kind = jsep::kind_of_structure(s);
-  if (kind != sdp::MediaKind::Other)
-    return kind;
-  auto codec = jsep::codec_from_structure(s);
-  if (!codec)
-    return kind;
-  for (auto k : {sdp::MediaKind::Video, sdp::MediaKind::Audio})
-    for (const auto &d : jsep::default_capabilities(k).codecs)
-      if (iequals(d.name, codec->name))
-        return k;
-  return kind;
-}
-
 // Capabilities for a transceiver from application/x-rtp caps: the codecs named there, with
 // the feedback and RTX we support for them (NACK/RTX and PLI on by default, as browsers do).
 // `any_variant`: the caps are what upstream could produce (a payloader's template), so every
@@ -440,7 +423,7 @@ GstRtcRTPTransceiver *PeerConnection::add_transceiver(GstRtcRTPTransceiverDirect
     std::optional<unsigned> id;
     sdp::MediaKind kind = sdp::MediaKind::Other;
     if (caps && gst_caps_get_size(caps) > 0) {
-      kind = kind_of(caps);
+      kind = jsep::kind_of_structure(gst_caps_get_structure(caps, 0));
       auto c = codecs_for(caps, kind, true);
       if (!c || kind == sdp::MediaKind::Other) {
         set_gerror(c ? type_error("caps name no media (audio or video)") : c.error(), error);
@@ -502,7 +485,7 @@ void PeerConnection::resolve_pending_pads(bool now) {
     }
     if (!caps)
       continue;
-    auto kind = kind_of(caps.get());
+    auto kind = jsep::kind_of_structure(gst_caps_get_structure(caps.get(), 0));
     auto c = codecs_for(caps.get(), kind, false, queried);
     if ((!c || kind == sdp::MediaKind::Other) && queried)
       continue; // the caps event will tell
@@ -570,7 +553,7 @@ std::string PeerConnection::apply_plan(const jsep::Plan &plan, Deferred &out) {
       error = "transport " + std::to_string(tp.id) + ": " + e;
   }
   for (const auto &tp : plan.transceivers)
-    apply_transceiver(tp, plan.final, out);
+    apply_transceiver(tp, plan.final);
   if (plan.final) {
     // Transports the plan no longer lists (BUNDLE took them over, or their m-lines stopped).
     for (auto it = transports_.begin(); it != transports_.end();) {
@@ -590,7 +573,7 @@ std::string PeerConnection::apply_plan(const jsep::Plan &plan, Deferred &out) {
   return error;
 }
 
-void PeerConnection::apply_transceiver(const jsep::TransceiverPlan &tp, bool final, Deferred &) {
+void PeerConnection::apply_transceiver(const jsep::TransceiverPlan &tp, bool final) {
   auto *e = entry_by_engine_id(tp.transceiver);
   if (!e)
     return;

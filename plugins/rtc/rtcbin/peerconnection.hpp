@@ -119,7 +119,7 @@ private:
   // or answer is being made, so ask upstream what it could send if no caps came yet.
   void resolve_pending_pads(bool now);
   std::string apply_plan(const jsep::Plan &plan, Deferred &out);
-  void apply_transceiver(const jsep::TransceiverPlan &tp, bool final, Deferred &out);
+  void apply_transceiver(const jsep::TransceiverPlan &tp, bool final);
   void link_sender(TransceiverEntry &e, const jsep::TransceiverPlan &tp);
   void release_if_secure(TransceiverEntry &e);
   void unlink_sender(TransceiverEntry &e);
@@ -128,7 +128,6 @@ private:
   TransceiverEntry &new_entry(std::optional<unsigned> engine_id, GstRtcKind kind,
                               GstRtcRTPTransceiverDirection direction);
   void on_transceiver_change(GstRtcRTPTransceiver *t);
-  static sdp::MediaKind kind_of(const GstCaps *caps);
   static Result<jsep::Capabilities> codecs_for(const GstCaps *caps, sdp::MediaKind kind,
                                                bool preferred, bool any_variant = false);
   void update_media_tables();

@@ -185,9 +185,14 @@ bool rewrite(GstBuffer **buf, int pt, uint32_t ssrc, std::atomic<guint64> &frame
 
 GstPadProbeReturn Sender::on_buffer(GstPadProbeInfo *info) {
   {
-    std::unique_lock lk(lock_);
-    cond_.wait(lk, [&] { return mode_ != Mode::Hold || GST_PAD_IS_FLUSHING(pad_); });
-    if (mode_ != Mode::Pass)
+    // Per packet: one atomic load; the lock only while holding before negotiation.
+    Mode m = mode_.load(std::memory_order_acquire);
+    if (m == Mode::Hold) {
+      std::unique_lock lk(lock_);
+      cond_.wait(lk, [&] { return mode_ != Mode::Hold || GST_PAD_IS_FLUSHING(pad_); });
+      m = mode_;
+    }
+    if (m != Mode::Pass)
       return GST_PAD_PROBE_DROP;
   }
   int pt = pt_;

@@ -56,9 +56,9 @@ private:
   std::atomic<uint32_t> ssrc_{0};
   std::atomic<int> twcc_id_{0};
   std::atomic<guint64> frames_{0};
-  std::mutex lock_; // protects mode_, caps_
+  std::mutex lock_; // protects caps_, and mode_ changes (the condition waits on it)
   std::condition_variable cond_;
-  Mode mode_ = Mode::Hold;
+  std::atomic<Mode> mode_{Mode::Hold}; // written under lock_, read without on the data path
   Ref<GstCaps> caps_;
 };
 

@@ -1,5 +1,7 @@
 #include "jsep/codeccaps.hpp"
 
+#include "core/strings.hpp"
+
 #include <cstring>
 
 namespace gstrtc::jsep {
@@ -78,9 +80,23 @@ gboolean read_field(GQuark id, const GValue *v, gpointer data) {
 
 } // namespace
 
+// media=audio|video; without it (payloader templates often omit it), the kind whose codecs
+// alone include the encoding (red, rtx and the like belong to both: Other).
 MediaKind kind_of_structure(const GstStructure *s) {
-  const gchar *media = gst_structure_get_string(s, "media");
-  return media ? sdp::parse_kind(media) : MediaKind::Other;
+  if (const gchar *media = gst_structure_get_string(s, "media"))
+    return sdp::parse_kind(media);
+  const gchar *name = gst_structure_get_string(s, "encoding-name");
+  if (!name)
+    return MediaKind::Other;
+  MediaKind found = MediaKind::Other;
+  for (auto k : {MediaKind::Video, MediaKind::Audio})
+    for (const auto &d : default_capabilities(k).codecs)
+      if (iequals(d.name, name)) {
+        if (found != MediaKind::Other && found != k)
+          return MediaKind::Other;
+        found = k;
+      }
+  return found;
 }
 
 Result<Codec> codec_from_structure(const GstStructure *s) {

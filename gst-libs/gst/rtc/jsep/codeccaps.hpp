@@ -15,7 +15,8 @@ namespace gstrtc::jsep {
 
 // One application/x-rtp structure. Errors name the missing or bad field.
 GSTRTC_INTERNAL Result<Codec> codec_from_structure(const GstStructure *s);
-// The media kind a structure says (media=audio|video), Other if none.
+// The media kind a structure says (media=audio|video), else the one its encoding-name
+// belongs to alone; Other if neither tells.
 GSTRTC_INTERNAL MediaKind kind_of_structure(const GstStructure *s);
 // Every structure of `caps`, in order; RTX structures set `rtx` instead of adding a codec.
 // `kind` is checked against each structure's media field when given.
