@@ -165,12 +165,12 @@ void IcePair::restart_both() {
   flush_held();
 }
 
-Link::Link(GstRtcICETransport *from, GstRtcICETransport *to) {
+Link::Link(GstRtcICETransport *from, GstRtcICETransport *to, bool shared_thread) {
   GstElement *sink = gst_element_factory_make("rtcicesink", nullptr);
   GstElement *src = gst_element_factory_make("rtcicesrc", nullptr);
   g_assert(sink && src);
   g_object_set(sink, "transport", from, nullptr);
-  g_object_set(src, "transport", to, nullptr);
+  g_object_set(src, "transport", to, "shared-thread", shared_thread, nullptr);
   sink_h = gst_harness_new_with_element(sink, "sink", nullptr);
   src_h = gst_harness_new_with_element(src, nullptr, "src");
   gst_object_unref(sink);

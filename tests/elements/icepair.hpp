@@ -69,10 +69,11 @@ private:
   std::vector<gstrtc::SignalGuard> guards_;
 };
 
-// rtcicesink on `from` and rtcicesrc on `to`, each in a GstHarness.
+// rtcicesink on `from` and rtcicesrc on `to`, each in a GstHarness (the rtcicesrc with
+// "shared-thread" as given).
 class Link {
 public:
-  Link(GstRtcICETransport *from, GstRtcICETransport *to);
+  Link(GstRtcICETransport *from, GstRtcICETransport *to, bool shared_thread = false);
   ~Link();
   void push(uint32_t seq, uint32_t tag);
   // Pulls one buffer, waiting up to timeout_ms. nullptr on timeout.

@@ -6,7 +6,11 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <pthread.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 using namespace test;
 
@@ -53,6 +57,49 @@ TEST(RtcIce, ConnectsOnLoopbackAndPasses100kPacketsEachWay) {
   EXPECT_EQ(stat(pair.b.get(), "packets-sent"), 100000u);
   EXPECT_EQ(stat(pair.a.get(), "packets-received"), 100000u);
   EXPECT_EQ(stat(pair.b.get(), "packets-received"), 100000u);
+}
+
+namespace {
+// Records the name of the thread that pushes out of an rtcicesrc.
+GstPadProbeReturn note_thread(GstPad *, GstPadProbeInfo *, gpointer data) {
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof name);
+  *static_cast<std::string *>(data) = name;
+  return GST_PAD_PROBE_OK;
+}
+} // namespace
+
+TEST(RtcIce, SharedThreadPushesFromTheIceThreadInOrderAcrossPause) {
+  IcePair pair;
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  Link ab(pair.a.get(), pair.b.get(), true), ba(pair.b.get(), pair.a.get(), true);
+  std::string pusher;
+  GstPad *src = gst_element_get_static_pad(ab.src_h->element, "src");
+  gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, note_thread, &pusher, nullptr);
+  gst_object_unref(src);
+  EXPECT_EQ(exchange(ab, ba, 20000), "");
+  EXPECT_EQ(pusher, "rtc-ice") << "no streaming thread of the element's own";
+
+  // Paused: datagrams wait (and STUN is still answered); resumed: they come out first, in order.
+  ASSERT_EQ(gst_element_set_state(ab.src_h->element, GST_STATE_PAUSED),
+            GST_STATE_CHANGE_NO_PREROLL);
+  for (uint32_t s = 0; s < 200; s++)
+    ab.push(s, 0xC);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(gst_harness_try_pull(ab.src_h), nullptr) << "nothing pushed while paused";
+  ASSERT_EQ(gst_element_set_state(ab.src_h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+  for (uint32_t s = 200; s < 400; s++)
+    ab.push(s, 0xC);
+  for (uint32_t s = 0; s < 400; s++) {
+    GstBuffer *buf = ab.pull(5000);
+    ASSERT_NE(buf, nullptr) << "packet " << s << " never arrived";
+    std::string err = check_packet(buf, s, 0xC);
+    gst_buffer_unref(buf);
+    ASSERT_EQ(err, "");
+  }
+  EXPECT_GE(pair.wa->state(), GST_RTC_ICE_CONNECTION_STATE_CONNECTED);
+  EXPECT_LE(pair.wa->state(), GST_RTC_ICE_CONNECTION_STATE_COMPLETED);
 }
 
 TEST(RtcIce, GatheringReportsCandidatesAndCompletes) {

@@ -1,5 +1,5 @@
-// The operations chain: order, one thread, operations that chain more, and close() answering
-// every pending operation through its drop function.
+// The operations chain: order, one at a time, operations that chain more, close() answering
+// every pending operation through its drop function; and the shared workers under it.
 #include "core/opqueue.hpp"
 
 #include <gtest/gtest.h>
@@ -10,9 +10,12 @@
 #include <vector>
 
 using gstrtc::OpQueue;
+using gstrtc::WorkerPool;
+using namespace std::chrono_literals;
 
-TEST(OpQueue, RunsInOrderOnItsOwnThread) {
-  OpQueue q("test");
+TEST(OpQueue, RunsInOrderOffTheCallersThread) {
+  WorkerPool pool("test");
+  OpQueue q("test", pool);
   std::vector<int> seen;
   std::promise<void> done;
   std::thread::id tid;
@@ -32,7 +35,8 @@ TEST(OpQueue, RunsInOrderOnItsOwnThread) {
 }
 
 TEST(OpQueue, OneOperationAtATimeEvenFromManyThreads) {
-  OpQueue q("test");
+  WorkerPool pool("test");
+  OpQueue q("test", pool);
   std::atomic<int> running{0}, max_running{0}, count{0};
   std::vector<std::thread> pushers;
   for (int t = 0; t < 4; t++)
@@ -55,7 +59,8 @@ TEST(OpQueue, OneOperationAtATimeEvenFromManyThreads) {
 }
 
 TEST(OpQueue, AnOperationMayChainTheNextOne) {
-  OpQueue q("test");
+  WorkerPool pool("test");
+  OpQueue q("test", pool);
   std::promise<int> result;
   q.push([&] { q.push([&] { result.set_value(42); }); });
   auto f = result.get_future();
@@ -64,7 +69,8 @@ TEST(OpQueue, AnOperationMayChainTheNextOne) {
 }
 
 TEST(OpQueue, CloseAnswersEveryPendingOperation) {
-  OpQueue q("test");
+  WorkerPool pool("test");
+  OpQueue q("test", pool);
   std::promise<void> release;
   auto gate = release.get_future().share();
   std::atomic<int> ran{0}, dropped{0};
@@ -84,10 +90,11 @@ TEST(OpQueue, CloseAnswersEveryPendingOperation) {
 }
 
 TEST(OpQueue, DestroyedWhileBusyFinishesTheRunningOperation) {
+  WorkerPool pool("test");
   std::atomic<bool> finished{false};
   std::atomic<int> dropped{0};
   {
-    OpQueue q("test");
+    OpQueue q("test", pool);
     std::promise<void> started;
     q.push([&] {
       started.set_value();
@@ -103,11 +110,71 @@ TEST(OpQueue, DestroyedWhileBusyFinishesTheRunningOperation) {
 
 TEST(OpQueue, MayBeDestroyedByItsOwnOperation) {
   // The owner's last reference can go inside an operation (a signal handler unrefs the bin).
-  auto *q = new OpQueue("test");
+  WorkerPool pool("test");
+  auto *q = new OpQueue("test", pool);
   std::promise<void> done;
   q->push([&] {
     delete q;
     done.set_value();
   });
   ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}
+
+TEST(OpQueue, ABlockedQueueDoesNotHoldUpAnother) {
+  // A signal handler of one peer connection may wait for an operation of another one.
+  WorkerPool pool("test");
+  OpQueue a("a", pool), b("b", pool);
+  std::promise<void> b_ran;
+  auto b_done = b_ran.get_future().share();
+  std::promise<void> a_done;
+  a.push([&] {
+    b.push([&] { b_ran.set_value(); });
+    EXPECT_EQ(b_done.wait_for(10s), std::future_status::ready);
+    a_done.set_value();
+  });
+  ASSERT_EQ(a_done.get_future().wait_for(10s), std::future_status::ready);
+}
+
+TEST(OpQueue, ManyQueuesShareFewThreadsAndIdleOnesExit) {
+  WorkerPool pool("test", 100ms);
+  std::vector<std::unique_ptr<OpQueue>> queues;
+  std::atomic<int> count{0};
+  for (int i = 0; i < 50; i++)
+    queues.push_back(std::make_unique<OpQueue>("q", pool));
+  for (int round = 0; round < 20; round++)
+    for (auto &q : queues)
+      q->push([&] { count++; });
+  for (int i = 0; i < 1000 && count.load() < 1000; i++)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(count.load(), 1000);
+  // Short operations never needed a thread per queue.
+  EXPECT_LE(pool.threads(), 8u);
+  for (int i = 0; i < 200 && pool.threads() > 0; i++)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(pool.threads(), 0u) << "idle workers exit";
+  std::promise<void> again;
+  queues[7]->push([&] { again.set_value(); });
+  EXPECT_EQ(again.get_future().wait_for(10s), std::future_status::ready) << "and come back";
+}
+
+TEST(OpQueue, OperationsBlockedAtTheCapStillLetTheOthersRun) {
+  // Every worker blocked by an operation that waits for another queue's operation.
+  WorkerPool pool("test", 1000ms, 2);
+  std::vector<std::unique_ptr<OpQueue>> blocked;
+  OpQueue other("other", pool);
+  std::promise<void> other_ran;
+  auto ran = other_ran.get_future().share();
+  std::atomic<int> released{0};
+  for (int i = 0; i < 3; i++) {
+    blocked.push_back(std::make_unique<OpQueue>("blocked", pool));
+    blocked.back()->push([&, ran] {
+      if (ran.wait_for(10s) == std::future_status::ready)
+        released++;
+    });
+  }
+  other.push([&] { other_ran.set_value(); });
+  EXPECT_EQ(ran.wait_for(10s), std::future_status::ready);
+  for (int i = 0; i < 500 && released.load() < 3; i++)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(released.load(), 3);
 }

@@ -41,10 +41,18 @@ bool get_bool(const GstStructure *s, const char *field) {
   return s && gst_structure_get_boolean(s, field, &v) && v;
 }
 
+// The threads that run every rtcbin's operations: none while no operation is pending. Never
+// destroyed (a worker may still be finishing when the process exits).
+WorkerPool &operations_pool() {
+  static auto *pool = new WorkerPool("rtcbin-ops");
+  return *pool;
+}
+
 } // namespace
 
 PeerConnection::PeerConnection(GstBin *bin, BinCallbacks callbacks)
-    : bin_(bin), cb_(std::move(callbacks)), queue_(std::make_unique<OpQueue>("rtcbin-ops")) {}
+    : bin_(bin), cb_(std::move(callbacks)),
+      queue_(std::make_unique<OpQueue>("rtcbin-ops", operations_pool())) {}
 
 PeerConnection::~PeerConnection() {
   queue_.reset(); // waits for the running operation; pending ones get their replies

@@ -73,7 +73,9 @@ void TransportStack::build() {
   enc_ = add("rtcdtlssrtpenc", n + "dtlsenc");
   GstElement *sink = add("rtcicesink", n + "icesink");
   funnel_ = add("rtpfunnel", n + "funnel");
-  g_object_set(src, "transport", ice_.get(), nullptr);
+  // Nothing downstream blocks (the jitter buffers are the thread boundary, the data sink does
+  // not sync): receive on the process's ICE thread, no thread per transport.
+  g_object_set(src, "transport", ice_.get(), "shared-thread", TRUE, nullptr);
   g_object_set(sink, "transport", ice_.get(), nullptr);
   g_object_set(dec, "transport", dtls_.get(), nullptr);
   g_object_set(enc_, "transport", dtls_.get(), "auto-start", FALSE, nullptr);

@@ -1,10 +1,14 @@
-// The operations chain (W3C webrtc §4.4.1.2, "chain an operation"): one thread per peer
-// connection runs create-offer, set-description, add-ice-candidate, ... one at a time, in the
-// order they were asked for, so the JSEP engine needs no lock and signals are emitted from one
-// known thread with no lock held. close() refuses new work and hands every pending operation
-// to its drop function, so each waiting promise is still answered.
+// The operations chain (W3C webrtc §4.4.1.2, "chain an operation"): create-offer,
+// set-description, add-ice-candidate, ... of one peer connection run one at a time, in the order
+// they were asked for, so the JSEP engine needs no lock and signals are emitted with no lock
+// held. The operations run on a WorkerPool shared by many queues (a serial queue over shared
+// threads), so an idle peer connection holds no thread. close() refuses new work and hands every
+// pending operation to its drop function, so each waiting promise is still answered.
 #pragma once
 
+#include "core/workers.hpp"
+
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -19,17 +23,16 @@ class OpQueue {
 public:
   using Op = std::function<void()>;
 
-  explicit OpQueue(std::string name)
-      : name_(std::move(name)), state_(std::make_shared<State>()),
-        thread_([s = state_] { run(*s); }) {}
+  OpQueue(std::string name, WorkerPool &pool)
+      : name_(std::move(name)), pool_(pool), state_(std::make_shared<State>()) {}
   // Waits for the running operation. From inside an operation (the last reference to the
-  // owner dropped there) the thread is left to finish on its own: it owns the state it uses.
+  // owner dropped there) nothing waits: the worker owns the state it uses.
   ~OpQueue() {
     close();
     if (on_queue_thread())
-      thread_.detach();
-    else
-      thread_.join();
+      return;
+    std::unique_lock lock(state_->mutex);
+    state_->idle.wait(lock, [this] { return !state_->scheduled; });
   }
   OpQueue(const OpQueue &) = delete;
   OpQueue &operator=(const OpQueue &) = delete;
@@ -41,7 +44,10 @@ public:
       std::lock_guard lock(state_->mutex);
       if (!state_->closed) {
         state_->ops.push_back({std::move(op), std::move(dropped)});
-        state_->cond.notify_one();
+        if (!state_->scheduled) {
+          state_->scheduled = true;
+          pool_.submit([s = state_, &pool = pool_] { drain(s, pool); });
+        }
         return true;
       }
     }
@@ -60,14 +66,15 @@ public:
         return;
       state_->closed = true;
       pending.swap(state_->ops);
-      state_->cond.notify_one();
     }
     for (auto &e : pending)
       if (e.dropped)
         e.dropped();
   }
 
-  bool on_queue_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  bool on_queue_thread() const {
+    return state_->runner.load(std::memory_order_acquire) == std::this_thread::get_id();
+  }
   const std::string &name() const { return name_; }
 
 private:
@@ -75,30 +82,42 @@ private:
     Op op, dropped;
   };
   struct State {
-    std::mutex mutex; // protects ops and closed
-    std::condition_variable cond;
+    std::mutex mutex; // protects ops, closed and scheduled
+    std::condition_variable idle;
     std::deque<Entry> ops;
     bool closed = false;
+    bool scheduled = false; // a drain is submitted or running
+    std::atomic<std::thread::id> runner{};
   };
+  // Operations run in a row before the worker goes back to the pool (other queues' turn).
+  static constexpr int kBatch = 16;
 
-  static void run(State &s) {
-    for (;;) {
+  static void drain(const std::shared_ptr<State> &s, WorkerPool &pool) {
+    for (int n = 0;; n++) {
       Entry e;
       {
-        std::unique_lock lock(s.mutex);
-        s.cond.wait(lock, [&s] { return s.closed || !s.ops.empty(); });
-        if (s.ops.empty())
-          return; // closed and drained
-        e = std::move(s.ops.front());
-        s.ops.pop_front();
+        std::lock_guard lock(s->mutex);
+        if (s->ops.empty() || n == kBatch) {
+          s->runner.store({}, std::memory_order_release);
+          if (s->ops.empty()) {
+            s->scheduled = false;
+            s->idle.notify_all();
+          } else {
+            pool.submit([s, &pool] { drain(s, pool); });
+          }
+          return;
+        }
+        e = std::move(s->ops.front());
+        s->ops.pop_front();
+        s->runner.store(std::this_thread::get_id(), std::memory_order_release);
       }
-      e.op(); // no lock held: an operation may push more
+      e.op(); // no lock held: an operation may push more, or destroy the owner
     }
   }
 
   std::string name_;
-  std::shared_ptr<State> state_; // shared with the thread
-  std::thread thread_;           // last: started once the state exists
+  WorkerPool &pool_;
+  std::shared_ptr<State> state_; // shared with the drain in flight
 };
 
 } // namespace gstrtc
