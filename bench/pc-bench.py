@@ -189,8 +189,8 @@ def scale_child(factory, n, media, window):
         return sum(s.get_property("stats").get_value("rendered") for s in list(sinks))
 
     for _ in range(n):
-        a = Bin(factory, "filesrc location=%s ! matroskademux ! identity sync=true "
-                         "! rtpvp8pay pt=96" % media)
+        a = Bin(factory, "filesrc name=file location=%s ! matroskademux name=demux "
+                         "! identity sync=true ! rtpvp8pay pt=96" % media)
         b = Bin(factory)
 
         def on_pad(_pc, pad, b=b):
@@ -207,7 +207,15 @@ def scale_child(factory, n, media, window):
         b.pc.connect("pad-added", on_pad)
         call(a, b)
         b.pipe.set_state(Gst.State.PLAYING)
+        # The demuxer's pad is linked when it appears: start reading only once everything
+        # downstream runs (else its first push may meet a flushing pad and it stops for good).
+        reader = [a.pipe.get_by_name("demux"), a.pipe.get_by_name("file")]
+        for e in reader:
+            e.set_locked_state(True)
         a.pipe.set_state(Gst.State.PLAYING)
+        for e in reader:
+            e.set_locked_state(False)
+            e.sync_state_with_parent()
         pairs.append((a, b))
     deadline = now() + 30
     while not all(a.connected.is_set() and b.connected.is_set() for a, b in pairs):
@@ -232,7 +240,8 @@ def scale_child(factory, n, media, window):
 
 def encode_media(path, seconds):
     pipe = Gst.parse_launch(
-        "videotestsrc num-buffers=%d pattern=snow ! video/x-raw,width=640,height=360,framerate=30/1"
+        "videotestsrc num-buffers=%d pattern=smpte horizontal-speed=4 "
+        "! video/x-raw,width=640,height=360,framerate=30/1"
         " ! vp8enc deadline=1 target-bitrate=1500000 end-usage=cbr keyframe-max-dist=60 ! webmmux "
         "! filesink location=%s" % (seconds * 30, path))
     pipe.set_state(Gst.State.PLAYING)

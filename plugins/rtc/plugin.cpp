@@ -11,6 +11,7 @@ static gboolean plugin_init(GstPlugin *plugin) {
   ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpenc, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpdec, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcbin, plugin);
+  ret |= GST_ELEMENT_REGISTER(rtcrtxsend, plugin);
   return ret;
 }
 

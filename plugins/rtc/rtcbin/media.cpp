@@ -273,7 +273,7 @@ void PeerConnection::update_media_tables() {
         const std::string *apt = c.param("apt");
         if (!apt)
           continue;
-        // Both rtprtxsend and rtprtxreceive take original PT -> RTX PT.
+        // Both rtcrtxsend and rtprtxreceive take original PT -> RTX PT.
         if (!m.rtx_send_pt)
           m.rtx_send_pt.reset(gst_structure_new_empty("application/x-rtp-pt-map"));
         gst_structure_set(m.rtx_send_pt.get(), apt->c_str(), G_TYPE_UINT, (guint)c.pt, nullptr);
@@ -464,11 +464,11 @@ GstElement *aux_bin(std::initializer_list<const char *> factories, guint session
 
 } // namespace
 
-// RFC 4588 RTX: retransmissions go out on their own SSRC and PT (rtprtxsend), and come back
+// RFC 4588 RTX: retransmissions go out on their own SSRC and PT (rtcrtxsend), and come back
 // as the original packets (rtprtxreceive) before the jitter buffer sees them.
 GstElement *PeerConnection::on_aux_sender(GstElement *, guint session, PeerConnection *self) {
   std::vector<GstElement *> inner;
-  GstElement *bin = aux_bin({"rtprtxsend"}, session, inner);
+  GstElement *bin = aux_bin({"rtcrtxsend"}, session, inner);
   if (!bin)
     return nullptr;
   std::lock_guard ml(self->media_lock_);
