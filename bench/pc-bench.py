@@ -252,7 +252,7 @@ def encode_media(path, seconds):
 def bench_scale(counts, runs, window):
     media = os.path.join(tempfile.mkdtemp(), "video.webm")
     encode_media(media, int(window) + 12)
-    print("\n### Scale: N concurrent send-only calls of pre-encoded VP8 (640x360, ~1.5 Mbit/s), "
+    print("\n### Scale: N concurrent send-only calls of pre-encoded VP8 (640x360, ~1.4 Mbit/s), "
           "medians of %d runs\n" % runs)
     print("| N | bin | CPU per received packet (us) | threads per PC | RSS per PC (MiB) "
           "| CPU vs webrtcbin | threads vs webrtcbin | RSS vs webrtcbin |")
