@@ -59,7 +59,7 @@ std::string reply_sdp(GstPromise *p, const char *field, Peer *peer) {
   }
   GstRtcSessionDescription *d = nullptr;
   gst_structure_get(r, field, GST_TYPE_RTC_SESSION_DESCRIPTION, &d, nullptr);
-  gchar *text = gst_sdp_message_as_text(d->sdp);
+  gchar *text = gst_rtc_session_description_to_text(d);
   std::string s = text;
   g_free(text);
   gst_rtc_session_description_free(d);

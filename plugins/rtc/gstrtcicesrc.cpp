@@ -55,7 +55,8 @@ struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
 
   struct Slot {
     GstBuffer *buf;
-    GstClockTime arrival; // gst_util_get_timestamp () at reception
+    GstClockTime arrival; // gst_util_get_timestamp () at reception; NONE: pushed at once
+    guint epoch;          // the playing period it is pushed in
   };
   // Own-thread mode: iterated by the streaming thread, where libnice reads while attached.
   GMainContext *ctx = nullptr;
@@ -71,11 +72,17 @@ struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
   bool flushing = true;
   bool playing = false;
   bool draining = false; // shared mode: the queue is being pushed out, newer ones wait behind
+  guint epoch = 0;       // counts the starts of PLAYING (clock and base time may change)
   guint64 pushed = 0, dropped_full = 0;
 
   // Under the src pad's stream lock.
   bool need_stream_start = true;
   bool flow_error_posted = false;
+  // The clock and base time of the playing period `clock_epoch`, read once per period rather
+  // than per packet.
+  gstrtc::Ref<GstClock> clock;
+  GstClockTime base_time = 0;
+  guint clock_epoch = G_MAXUINT;
 };
 
 struct _GstRtcIceSrc {
@@ -109,6 +116,7 @@ Pop pop_packet(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot &slot) {
   if (!priv->count)
     return Pop::Empty;
   slot = priv->ring[priv->head];
+  slot.epoch = priv->epoch;
   priv->head = (priv->head + 1) % priv->ring.size();
   priv->count--;
   priv->pushed++;
@@ -128,12 +136,17 @@ GstFlowReturn push_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot s
     gst_pad_push_event(priv->srcpad, gst_event_new_segment(&seg));
     priv->need_stream_start = false;
   }
+  if (G_UNLIKELY(slot.epoch != priv->clock_epoch)) {
+    priv->clock = gstrtc::adopt(gst_element_get_clock(self));
+    priv->base_time = gst_element_get_base_time(self);
+    priv->clock_epoch = slot.epoch;
+  }
   GstClockTime ts = 0;
-  if (GstClock *clock = gst_element_get_clock(self)) {
-    GstClockTime now = gst_clock_get_time(clock);
-    gst_object_unref(clock);
-    GstClockTime queued = gst_util_get_timestamp() - slot.arrival;
-    GstClockTime base = gst_element_get_base_time(self);
+  if (priv->clock) {
+    GstClockTime now = gst_clock_get_time(priv->clock.get());
+    GstClockTime queued =
+        GST_CLOCK_TIME_IS_VALID(slot.arrival) ? gst_util_get_timestamp() - slot.arrival : 0;
+    GstClockTime base = priv->base_time;
     ts = now > base + queued ? now - base - queued : 0;
   }
   GST_BUFFER_PTS(slot.buf) = GST_BUFFER_DTS(slot.buf) = ts;
@@ -158,6 +171,7 @@ void drain_shared(GstRtcIceSrcPrivate *priv) {
         break;
       }
       slot = priv->ring[priv->head];
+      slot.epoch = priv->epoch;
       priv->head = (priv->head + 1) % priv->ring.size();
       priv->count--;
       priv->pushed++;
@@ -216,7 +230,7 @@ void own_thread_loop(gpointer data) {
 void GstRtcIceSrcPrivate::on_packet(const guint8 *data, gsize size) noexcept {
   GstBuffer *buf = gst_buffer_new_allocate(nullptr, size, nullptr);
   gst_buffer_fill(buf, 0, data, size);
-  Slot slot{buf, gst_util_get_timestamp()};
+  Slot slot{buf, GST_CLOCK_TIME_NONE, 0};
   bool push_now = false;
   {
     std::lock_guard lk(qlock);
@@ -224,8 +238,10 @@ void GstRtcIceSrcPrivate::on_packet(const guint8 *data, gsize size) noexcept {
       dropped_full++;
     } else if (shared && playing && !draining && !count) {
       push_now = true;
+      slot.epoch = epoch;
       pushed++;
     } else if (count < ring.size()) {
+      slot.arrival = gst_util_get_timestamp();
       ring[(head + count) % ring.size()] = slot;
       count++;
       buf = nullptr;
@@ -289,6 +305,7 @@ static void gst_rtc_ice_src_stop(GstRtcIceSrc *self) {
   if (priv->agent)
     give_back_reading(priv);
   priv->agent = nullptr;
+  priv->clock.reset(); // no push runs any more
   {
     std::lock_guard lk(priv->qlock);
     for (; priv->count; priv->count--, priv->head = (priv->head + 1) % priv->ring.size())
@@ -304,6 +321,8 @@ static void set_playing(GstRtcIceSrc *self, bool playing) {
   {
     std::lock_guard lk(priv->qlock);
     priv->playing = playing;
+    if (playing)
+      priv->epoch++;
     if (playing && priv->shared)
       priv->draining = drain = true;
     else if (playing)

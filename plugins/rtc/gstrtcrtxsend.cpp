@@ -63,8 +63,8 @@ struct GstRtcRtxSendPrivate {
   GstStructure *pt_map_structure = nullptr, *ssrc_map_structure = nullptr; // as set
   Ref<GstCaps> media_caps;
 
-  // Under the sink pad's stream lock.
-  bool src_caps_are_rtx = false;
+  // Under the sink pad's stream lock: the RTX caps last pushed, while they are the src pad's.
+  Ref<GstCaps> src_rtx_caps;
 };
 
 struct _GstRtcRtxSend {
@@ -122,36 +122,35 @@ void keep(GstRtcRtxSendPrivate *priv, GstBuffer *buf, int64_t now) {
   state_for(priv, ssrc).history.add(GST_READ_UINT16_BE(h + 2), now, Ref<GstBuffer>(buf));
 }
 
+// Stream lock held. After a retransmission the src pad carries RTX caps: media caps go back
+// before the next media packet.
+void restore_media_caps(GstRtcRtxSendPrivate *priv) {
+  if (G_LIKELY(!priv->src_rtx_caps))
+    return;
+  priv->src_rtx_caps.reset();
+  Ref<GstCaps> caps;
+  {
+    std::lock_guard lk(priv->lock);
+    caps = priv->media_caps;
+  }
+  if (caps)
+    gst_pad_push_event(priv->srcpad, gst_event_new_caps(caps.get()));
+}
+
 GstFlowReturn sink_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
   auto *priv = GST_RTC_RTX_SEND(parent)->priv;
   keep(priv, buf, g_get_monotonic_time());
-  if (G_UNLIKELY(priv->src_caps_are_rtx)) { // a retransmission went out last: media caps back
-    priv->src_caps_are_rtx = false;
-    Ref<GstCaps> caps;
-    {
-      std::lock_guard lk(priv->lock);
-      caps = priv->media_caps;
-    }
-    if (caps)
-      gst_pad_push_event(priv->srcpad, gst_event_new_caps(caps.get()));
-  }
+  restore_media_caps(priv);
   return gst_pad_push(priv->srcpad, buf);
 }
 
-GstFlowReturn sink_chain_list(GstPad *pad, GstObject *parent, GstBufferList *list) {
+GstFlowReturn sink_chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
   auto *priv = GST_RTC_RTX_SEND(parent)->priv;
   int64_t now = g_get_monotonic_time();
   guint n = gst_buffer_list_length(list);
   for (guint i = 0; i < n; i++)
     keep(priv, gst_buffer_list_get(list, i), now);
-  if (G_UNLIKELY(priv->src_caps_are_rtx)) {
-    // Rare (after a retransmission): one buffer at a time restores the media caps once.
-    GstFlowReturn ret = GST_FLOW_OK;
-    for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
-      ret = sink_chain(pad, parent, gst_buffer_ref(gst_buffer_list_get(list, i)));
-    gst_buffer_list_unref(list);
-    return ret;
-  }
+  restore_media_caps(priv);
   return gst_pad_push_list(priv->srcpad, list);
 }
 
@@ -237,8 +236,10 @@ void retransmit(GstRtcRtxSendPrivate *priv, const GstStructure *req) {
   }
   // Serialized with the media: the stream lock is what the sink pad's chain holds.
   GST_PAD_STREAM_LOCK(priv->sinkpad);
-  gst_pad_push_event(priv->srcpad, gst_event_new_caps(caps.get()));
-  priv->src_caps_are_rtx = true;
+  if (priv->src_rtx_caps.get() != caps.get()) { // not for each of a burst of retransmissions
+    gst_pad_push_event(priv->srcpad, gst_event_new_caps(caps.get()));
+    priv->src_rtx_caps = caps;
+  }
   gst_pad_push(priv->srcpad, rtx);
   GST_PAD_STREAM_UNLOCK(priv->sinkpad);
 }
@@ -351,7 +352,7 @@ static GstStateChangeReturn gst_rtc_rtx_send_change_state(GstElement *element,
     auto *priv = GST_RTC_RTX_SEND(element)->priv;
     std::lock_guard lk(priv->lock);
     priv->ssrcs.clear(); // the kept packets go
-    priv->src_caps_are_rtx = false;
+    priv->src_rtx_caps.reset();
   }
   return ret;
 }

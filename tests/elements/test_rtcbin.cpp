@@ -143,7 +143,7 @@ std::string reply_text(GstPromise *p, const char *field, std::string *error) {
   }
   GstRtcSessionDescription *d = nullptr;
   gst_structure_get(r, field, GST_TYPE_RTC_SESSION_DESCRIPTION, &d, nullptr);
-  gchar *t = gst_sdp_message_as_text(d->sdp);
+  gchar *t = gst_rtc_session_description_to_text(d);
   std::string s = t;
   g_free(t);
   gst_rtc_session_description_free(d);

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 TEST(OpQueue, RunsInOrderOffTheCallersThread) {
   WorkerPool pool("test");
-  OpQueue q("test", pool);
+  OpQueue q(pool);
   std::vector<int> seen;
   std::promise<void> done;
   std::thread::id tid;
@@ -36,7 +36,7 @@ TEST(OpQueue, RunsInOrderOffTheCallersThread) {
 
 TEST(OpQueue, OneOperationAtATimeEvenFromManyThreads) {
   WorkerPool pool("test");
-  OpQueue q("test", pool);
+  OpQueue q(pool);
   std::atomic<int> running{0}, max_running{0}, count{0};
   std::vector<std::thread> pushers;
   for (int t = 0; t < 4; t++)
@@ -60,7 +60,7 @@ TEST(OpQueue, OneOperationAtATimeEvenFromManyThreads) {
 
 TEST(OpQueue, AnOperationMayChainTheNextOne) {
   WorkerPool pool("test");
-  OpQueue q("test", pool);
+  OpQueue q(pool);
   std::promise<int> result;
   q.push([&] { q.push([&] { result.set_value(42); }); });
   auto f = result.get_future();
@@ -70,7 +70,7 @@ TEST(OpQueue, AnOperationMayChainTheNextOne) {
 
 TEST(OpQueue, CloseAnswersEveryPendingOperation) {
   WorkerPool pool("test");
-  OpQueue q("test", pool);
+  OpQueue q(pool);
   std::promise<void> release;
   auto gate = release.get_future().share();
   std::atomic<int> ran{0}, dropped{0};
@@ -94,7 +94,7 @@ TEST(OpQueue, DestroyedWhileBusyFinishesTheRunningOperation) {
   std::atomic<bool> finished{false};
   std::atomic<int> dropped{0};
   {
-    OpQueue q("test", pool);
+    OpQueue q(pool);
     std::promise<void> started;
     q.push([&] {
       started.set_value();
@@ -111,7 +111,7 @@ TEST(OpQueue, DestroyedWhileBusyFinishesTheRunningOperation) {
 TEST(OpQueue, MayBeDestroyedByItsOwnOperation) {
   // The owner's last reference can go inside an operation (a signal handler unrefs the bin).
   WorkerPool pool("test");
-  auto *q = new OpQueue("test", pool);
+  auto *q = new OpQueue(pool);
   std::promise<void> done;
   q->push([&] {
     delete q;
@@ -123,7 +123,7 @@ TEST(OpQueue, MayBeDestroyedByItsOwnOperation) {
 TEST(OpQueue, ABlockedQueueDoesNotHoldUpAnother) {
   // A signal handler of one peer connection may wait for an operation of another one.
   WorkerPool pool("test");
-  OpQueue a("a", pool), b("b", pool);
+  OpQueue a(pool), b(pool);
   std::promise<void> b_ran;
   auto b_done = b_ran.get_future().share();
   std::promise<void> a_done;
@@ -140,7 +140,7 @@ TEST(OpQueue, ManyQueuesShareFewThreadsAndIdleOnesExit) {
   std::vector<std::unique_ptr<OpQueue>> queues;
   std::atomic<int> count{0};
   for (int i = 0; i < 50; i++)
-    queues.push_back(std::make_unique<OpQueue>("q", pool));
+    queues.push_back(std::make_unique<OpQueue>(pool));
   for (int round = 0; round < 20; round++)
     for (auto &q : queues)
       q->push([&] { count++; });
@@ -161,12 +161,12 @@ TEST(OpQueue, OperationsBlockedAtTheCapStillLetTheOthersRun) {
   // Every worker blocked by an operation that waits for another queue's operation.
   WorkerPool pool("test", 1000ms, 2);
   std::vector<std::unique_ptr<OpQueue>> blocked;
-  OpQueue other("other", pool);
+  OpQueue other(pool);
   std::promise<void> other_ran;
   auto ran = other_ran.get_future().share();
   std::atomic<int> released{0};
   for (int i = 0; i < 3; i++) {
-    blocked.push_back(std::make_unique<OpQueue>("blocked", pool));
+    blocked.push_back(std::make_unique<OpQueue>(pool));
     blocked.back()->push([&, ran] {
       if (ran.wait_for(10s) == std::future_status::ready)
         released++;

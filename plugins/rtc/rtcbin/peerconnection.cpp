@@ -51,8 +51,7 @@ WorkerPool &operations_pool() {
 } // namespace
 
 PeerConnection::PeerConnection(GstBin *bin, BinCallbacks callbacks)
-    : bin_(bin), cb_(std::move(callbacks)),
-      queue_(std::make_unique<OpQueue>("rtcbin-ops", operations_pool())) {}
+    : bin_(bin), cb_(std::move(callbacks)), queue_(std::make_unique<OpQueue>(operations_pool())) {}
 
 PeerConnection::~PeerConnection() {
   queue_.reset(); // waits for the running operation; pending ones get their replies

@@ -14,7 +14,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <thread>
 
 namespace gstrtc {
@@ -23,8 +22,7 @@ class OpQueue {
 public:
   using Op = std::function<void()>;
 
-  OpQueue(std::string name, WorkerPool &pool)
-      : name_(std::move(name)), pool_(pool), state_(std::make_shared<State>()) {}
+  explicit OpQueue(WorkerPool &pool) : pool_(pool), state_(std::make_shared<State>()) {}
   // Waits for the running operation. From inside an operation (the last reference to the
   // owner dropped there) nothing waits: the worker owns the state it uses.
   ~OpQueue() {
@@ -46,7 +44,7 @@ public:
         state_->ops.push_back({std::move(op), std::move(dropped)});
         if (!state_->scheduled) {
           state_->scheduled = true;
-          pool_.submit([s = state_, &pool = pool_] { drain(s, pool); });
+          pool_.submit([s = state_] { drain(s); });
         }
         return true;
       }
@@ -75,7 +73,6 @@ public:
   bool on_queue_thread() const {
     return state_->runner.load(std::memory_order_acquire) == std::this_thread::get_id();
   }
-  const std::string &name() const { return name_; }
 
 private:
   struct Entry {
@@ -89,22 +86,15 @@ private:
     bool scheduled = false; // a drain is submitted or running
     std::atomic<std::thread::id> runner{};
   };
-  // Operations run in a row before the worker goes back to the pool (other queues' turn).
-  static constexpr int kBatch = 16;
-
-  static void drain(const std::shared_ptr<State> &s, WorkerPool &pool) {
-    for (int n = 0;; n++) {
+  static void drain(const std::shared_ptr<State> &s) {
+    for (;;) {
       Entry e;
       {
         std::lock_guard lock(s->mutex);
-        if (s->ops.empty() || n == kBatch) {
+        if (s->ops.empty()) {
           s->runner.store({}, std::memory_order_release);
-          if (s->ops.empty()) {
-            s->scheduled = false;
-            s->idle.notify_all();
-          } else {
-            pool.submit([s, &pool] { drain(s, pool); });
-          }
+          s->scheduled = false;
+          s->idle.notify_all();
           return;
         }
         e = std::move(s->ops.front());
@@ -115,7 +105,6 @@ private:
     }
   }
 
-  std::string name_;
   WorkerPool &pool_;
   std::shared_ptr<State> state_; // shared with the drain in flight
 };
