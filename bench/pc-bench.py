@@ -8,7 +8,9 @@
          the same pre-encoded VP8 file (so no encoder dominates), receivers counting RTP
          packets (no decoding). Measured over a window once all are connected: CPU time per
          received packet, threads and RSS per peer connection (the process's growth over an
-         empty baseline, divided by the 2N bins).
+         empty baseline, divided by the 2N bins). A third row runs the senders' media alone
+         (file, demuxer, pacing, payloader into a counter): the CPU per packet every variant
+         pays before any peer-connection work.
 
 Run it inside a network namespace of its own (bench/run-pc-bench.sh does), so webrtcbin's
 libnice only sees loopback. Prints Markdown tables for docs/benchmarks.md.
@@ -179,8 +181,40 @@ def cpu():
     return r.ru_utime + r.ru_stime
 
 
+SOURCE = "filesrc name=file location=%s ! matroskademux name=demux ! identity sync=true " \
+         "! rtpvp8pay pt=96"
+
+
+def source_child(n, media, window):
+    """The senders' media alone (file, demuxer, pacing, payloader) into a packet counter: the
+    CPU per packet that every variant pays before any peer connection work (the floor)."""
+    base_threads, base_rss = threads(), rss_kib()
+    pipes, sinks = [], []
+    for _ in range(n):
+        p = Gst.parse_launch((SOURCE % media) + " ! fakesink name=s sync=false async=false")
+        p.set_state(Gst.State.PLAYING)
+        pipes.append(p)
+        sinks.append(p.get_by_name("s"))
+    time.sleep(1.0)
+
+    def received():
+        return sum(s.get_property("stats").get_value("rendered") for s in sinks)
+
+    c0, t0 = received(), cpu()
+    time.sleep(window)
+    t1, c1 = cpu(), received()
+    print("RESULT %f %f %f %d" % ((t1 - t0) * 1e6 / max(c1 - c0, 1),
+                                  (threads() - base_threads) / (2 * n),
+                                  (rss_kib() - base_rss) / 1024 / (2 * n), c1 - c0), flush=True)
+    for p in pipes:
+        p.set_state(Gst.State.NULL)
+
+
 def scale_child(factory, n, media, window):
     """One measurement in a fresh process (so RSS and threads are this variant's alone)."""
+    if factory == "source":
+        source_child(n, media, window)
+        return
     base_threads, base_rss = threads(), rss_kib()
     sinks = []
     pairs = []
@@ -189,8 +223,7 @@ def scale_child(factory, n, media, window):
         return sum(s.get_property("stats").get_value("rendered") for s in list(sinks))
 
     for _ in range(n):
-        a = Bin(factory, "filesrc name=file location=%s ! matroskademux name=demux "
-                         "! identity sync=true ! rtpvp8pay pt=96" % media)
+        a = Bin(factory, SOURCE % media)
         b = Bin(factory)
 
         def on_pad(_pc, pad, b=b):
@@ -258,7 +291,7 @@ def bench_scale(counts, runs, window):
           "| CPU vs webrtcbin | threads vs webrtcbin | RSS vs webrtcbin |")
     print("|---|---|---|---|---|---|---|---|")
     for n in counts:
-        res = {"rtcbin": [], "webrtcbin": []}
+        res = {"rtcbin": [], "webrtcbin": [], "source": []}
         for _ in range(runs):
             for f in res:
                 out = subprocess.run([sys.executable, __file__, "--child", f, str(n), media,
@@ -270,6 +303,10 @@ def bench_scale(counts, runs, window):
                for f, v in res.items() if v}
         for f, m in med.items():
             w = med.get("webrtcbin")
+            if f == "source":  # no peer connection: only its CPU per packet means something
+                print("| %d | (senders' media alone) | %.1f | - | - | %s | - | - |"
+                      % (n, m[0], "%.2fx" % (m[0] / w[0]) if w else "-"), flush=True)
+                continue
             ratios = ["%.2fx" % (m[i] / w[i]) if w and w[i] else "-" for i in range(3)]
             print("| %d | %s | %.1f | %.1f | %.2f | %s |" % (n, f, m[0], m[1], m[2],
                                                             " | ".join(ratios)), flush=True)

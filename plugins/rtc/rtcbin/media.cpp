@@ -535,6 +535,10 @@ void PeerConnection::watch_rtcp(unsigned session) {
   // Reports about once a second, as browsers send them (RFC 4585 §3.4 lets AVPF sessions go
   // below RFC 3550's 5 s): RTT, loss and jitter reach get-stats quickly.
   g_object_set(s, "rtcp-min-interval", (guint64)GST_SECOND, nullptr);
+  // transport-cc feedback every 100 ms, as libwebrtc sends it, rather than after every frame's
+  // last packet (rtpsession's default): an RTCP wake-up per frame per stream costs more than
+  // the packets themselves at low rates.
+  g_object_set(s, "twcc-feedback-interval", (guint64)(100 * GST_MSECOND), nullptr);
   g_signal_connect(s, "on-receiving-rtcp", G_CALLBACK(on_receiving_rtcp), this);
   g_object_unref(s);
 }
