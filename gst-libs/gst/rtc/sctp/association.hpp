@@ -64,7 +64,9 @@ public:
 
   static Result<std::unique_ptr<Association>> create(const AssociationConfig &cfg, Output out,
                                                      Wakeup wakeup);
-  ~Association() override; // aborts the association (no lingering timers)
+  // Aborts the association: the ABORT goes out through Output from here, so whatever Output
+  // writes to must outlive the Association. No callback comes after it returns.
+  ~Association() override;
 
   // Both sides connect (RFC 8841 §9.3 relies on SCTP's handling of simultaneous opens).
   Status connect();
