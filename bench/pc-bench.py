@@ -181,6 +181,20 @@ def cpu():
     return r.ru_utime + r.ru_stime
 
 
+def report(sinks, n, window, base_threads, base_rss):
+    """Measures over `window` s: CPU per packet the sinks counted (basesink's own counter, no
+    Python on the packet path), and threads and RSS grown per bin (2N bins), as a RESULT line."""
+    def received():
+        return sum(s.get_property("stats").get_value("rendered") for s in list(sinks))
+
+    c0, t0 = received(), cpu()
+    time.sleep(window)
+    t1, c1 = cpu(), received()
+    print("RESULT %f %f %f %d" % ((t1 - t0) * 1e6 / max(c1 - c0, 1),
+                                  (threads() - base_threads) / (2 * n),
+                                  (rss_kib() - base_rss) / 1024 / (2 * n), c1 - c0), flush=True)
+
+
 SOURCE = "filesrc name=file location=%s ! matroskademux name=demux ! identity sync=true " \
          "! rtpvp8pay pt=96"
 
@@ -196,16 +210,7 @@ def source_child(n, media, window):
         pipes.append(p)
         sinks.append(p.get_by_name("s"))
     time.sleep(1.0)
-
-    def received():
-        return sum(s.get_property("stats").get_value("rendered") for s in sinks)
-
-    c0, t0 = received(), cpu()
-    time.sleep(window)
-    t1, c1 = cpu(), received()
-    print("RESULT %f %f %f %d" % ((t1 - t0) * 1e6 / max(c1 - c0, 1),
-                                  (threads() - base_threads) / (2 * n),
-                                  (rss_kib() - base_rss) / 1024 / (2 * n), c1 - c0), flush=True)
+    report(sinks, n, window, base_threads, base_rss)
     for p in pipes:
         p.set_state(Gst.State.NULL)
 
@@ -218,9 +223,6 @@ def scale_child(factory, n, media, window):
     base_threads, base_rss = threads(), rss_kib()
     sinks = []
     pairs = []
-
-    def received():  # basesink's own counter: no Python on the packet path
-        return sum(s.get_property("stats").get_value("rendered") for s in list(sinks))
 
     for _ in range(n):
         a = Bin(factory, SOURCE % media)
@@ -257,15 +259,7 @@ def scale_child(factory, n, media, window):
             return
         time.sleep(0.05)
     time.sleep(1.0)  # past the jitter buffers' start
-    c0 = received()
-    t0 = cpu()
-    time.sleep(window)
-    t1 = cpu()
-    c1 = received()
-    packets = max(c1 - c0, 1)
-    print("RESULT %f %f %f %d" % ((t1 - t0) * 1e6 / packets,
-                                  (threads() - base_threads) / (2 * n),
-                                  (rss_kib() - base_rss) / 1024 / (2 * n), packets), flush=True)
+    report(sinks, n, window, base_threads, base_rss)
     for a, b in pairs:
         a.pipe.set_state(Gst.State.NULL)
         b.pipe.set_state(Gst.State.NULL)

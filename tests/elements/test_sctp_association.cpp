@@ -82,7 +82,7 @@ struct Peer {
   void drain() {
     for (auto &it : assoc->take()) {
       if (auto *d = std::get_if<item::Data>(&it))
-        set->on_data(d->sid, d->ppid, d->bytes, d->eor);
+        set->on_data(d->sid, d->ppid, std::move(d->bytes), d->eor);
       else if (auto *u = std::get_if<item::Up>(&it))
         set->on_connected(u->outbound, u->inbound);
       else if (auto *dn = std::get_if<item::Down>(&it))

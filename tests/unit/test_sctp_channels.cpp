@@ -113,7 +113,7 @@ void pump(Side &a, Side &b) {
       while (!from->wire.out.empty()) {
         auto m = std::move(from->wire.out.front());
         from->wire.out.pop_front();
-        to->set.on_data(m.spec.sid, m.spec.ppid, m.data, true);
+        to->set.on_data(m.spec.sid, m.spec.ppid, std::move(m.data), true);
         moved = true;
       }
       if (!from->wire.resets.empty()) {

@@ -262,7 +262,6 @@ Status Association::connect() {
 }
 
 void Association::handle_packet(std::span<const uint8_t> packet) {
-  packets_in_++;
   Driving d(this);
   usrsctp_conninput(conn_.get(), packet.data(), packet.size(), 0);
 }

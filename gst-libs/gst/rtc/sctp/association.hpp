@@ -78,8 +78,6 @@ public:
   SendResult send(const SendSpec &spec, std::span<const uint8_t> data) override;
   void reset_streams(std::span<const uint16_t> sids) override;
 
-  uint64_t packets_in() const { return packets_in_; }
-
 private:
   Association(const AssociationConfig &cfg, Output out, Wakeup wakeup);
   Status setup();
@@ -111,7 +109,6 @@ private:
   size_t rest_off_ = 0;
   std::vector<uint16_t> pending_resets_; // waiting for the outstanding request (RFC 6525)
   std::atomic<bool> want_writable_{false};
-  uint64_t packets_in_ = 0;
 };
 
 } // namespace gstrtc::sctp

@@ -89,7 +89,6 @@ void ChannelSet::assign_ids() {
       continue;
     }
     c.sid = s;
-    c.opts.id = s;
     by_sid_[*s] = id;
     if (connected_)
       announce(id);
@@ -303,7 +302,7 @@ void ChannelSet::on_writable() {
   flush();
 }
 
-void ChannelSet::on_data(uint16_t sid, uint32_t ppid, std::span<const uint8_t> data, bool eor) {
+void ChannelSet::on_data(uint16_t sid, uint32_t ppid, std::vector<uint8_t> data, bool eor) {
   uint64_t limit = ppid == uint32_t(Ppid::Dcep) ? kMaxDcepSize : local_max_;
   auto it = incoming_.find(sid);
   if (eor && it == incoming_.end()) { // whole in one piece: the common case, no reassembly
@@ -313,7 +312,7 @@ void ChannelSet::on_data(uint16_t sid, uint32_t ppid, std::span<const uint8_t> d
                              ", over the max-message-size of " + std::to_string(limit));
       return;
     }
-    on_message(sid, ppid, std::vector<uint8_t>(data.begin(), data.end()));
+    on_message(sid, ppid, std::move(data));
     return;
   }
   Reassembly &r = incoming_[sid];
@@ -324,7 +323,9 @@ void ChannelSet::on_data(uint16_t sid, uint32_t ppid, std::span<const uint8_t> d
     r.discarding = true;
     r.data = {};
   }
-  if (!r.discarding)
+  if (!r.discarding && r.data.empty())
+    r.data = std::move(data);
+  else if (!r.discarding)
     r.data.insert(r.data.end(), data.begin(), data.end());
   if (!eor)
     return;
@@ -405,7 +406,6 @@ void ChannelSet::handle_dcep(uint16_t sid, std::span<const uint8_t> m) {
   ChannelId id = next_id_++;
   Channel &c = channels_[id];
   c.opts.params = msg->open->params;
-  c.opts.id = sid;
   c.sid = sid;
   c.acked = true;
   c.state = ChannelState::Open;
@@ -440,11 +440,6 @@ uint64_t ChannelSet::buffered_amount_low_threshold(ChannelId ch) const {
 const ChannelOptions *ChannelSet::options(ChannelId ch) const {
   const Channel *c = find(ch);
   return c ? &c->opts : nullptr;
-}
-
-size_t ChannelSet::open_count() const {
-  return std::count_if(channels_.begin(), channels_.end(),
-                       [](const auto &kv) { return kv.second.state == ChannelState::Open; });
 }
 
 } // namespace gstrtc::sctp

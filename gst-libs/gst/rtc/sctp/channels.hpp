@@ -92,8 +92,9 @@ public:
   // The association is gone: every channel closes.
   void on_disconnected(const std::string &why);
   void on_writable();
-  // A piece of a user message on a stream; `eor` ends the message (partial delivery).
-  void on_data(uint16_t sid, uint32_t ppid, std::span<const uint8_t> data, bool eor);
+  // A piece of a user message on a stream; `eor` ends the message (partial delivery). A whole
+  // message is passed on as it is, without a copy.
+  void on_data(uint16_t sid, uint32_t ppid, std::vector<uint8_t> data, bool eor);
   // RFC 6525: the peer reset these incoming streams: it closed their channels (RFC 8831 §6.7).
   void on_incoming_reset(std::span<const uint16_t> sids);
 
@@ -108,12 +109,11 @@ public:
   std::optional<uint16_t> sid(ChannelId ch) const;
   uint64_t buffered_amount(ChannelId ch) const;
   uint64_t buffered_amount_low_threshold(ChannelId ch) const;
-  const ChannelOptions *options(ChannelId ch) const;
+  const ChannelOptions *options(ChannelId ch) const; // as asked; the stream id is sid()
   bool connected() const { return connected_; }
   uint16_t max_channels() const { return max_streams_; }
   uint64_t remote_max_message_size() const { return remote_max_; }
   uint64_t local_max_message_size() const { return local_max_; }
-  size_t open_count() const;
   uint64_t messages_sent() const { return messages_sent_; }
   uint64_t messages_received() const { return messages_received_; }
   uint64_t bytes_sent() const { return bytes_sent_; }
