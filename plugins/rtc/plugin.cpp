@@ -12,6 +12,8 @@ static gboolean plugin_init(GstPlugin *plugin) {
   ret |= GST_ELEMENT_REGISTER(rtcdtlssrtpdec, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcbin, plugin);
   ret |= GST_ELEMENT_REGISTER(rtcrtxsend, plugin);
+  ret |= GST_ELEMENT_REGISTER(rtcsctpenc, plugin);
+  ret |= GST_ELEMENT_REGISTER(rtcsctpdec, plugin);
   return ret;
 }
 

@@ -5,6 +5,7 @@
 
 #include <gst/rtc/rtcdtlstransport.h>
 #include <gst/rtc/rtcicetransport.h>
+#include <gst/rtc/rtcsctptransport.h>
 
 namespace gstrtc {
 
@@ -20,6 +21,20 @@ template <> struct RefTraits<GstRtcDTLSTransport> {
     return static_cast<GstRtcDTLSTransport *>(gst_object_ref_sink(p));
   }
   static void unref(GstRtcDTLSTransport *p) { gst_object_unref(p); }
+};
+
+template <> struct RefTraits<GstRtcSCTPTransport> {
+  static GstRtcSCTPTransport *ref(GstRtcSCTPTransport *p) {
+    return static_cast<GstRtcSCTPTransport *>(gst_object_ref_sink(p));
+  }
+  static void unref(GstRtcSCTPTransport *p) { gst_object_unref(p); }
+};
+
+template <> struct RefTraits<GstRtcDataChannel> {
+  static GstRtcDataChannel *ref(GstRtcDataChannel *p) {
+    return static_cast<GstRtcDataChannel *>(gst_object_ref_sink(p));
+  }
+  static void unref(GstRtcDataChannel *p) { gst_object_unref(p); }
 };
 
 } // namespace gstrtc

@@ -10,3 +10,5 @@
 #include <gst/rtc/rtcdtlstransport.h>
 #include <gst/rtc/rtcsessiondescription.h>
 #include <gst/rtc/rtcrtptransceiver.h>
+#include <gst/rtc/rtcdatachannel.h>
+#include <gst/rtc/rtcsctptransport.h>

@@ -519,11 +519,15 @@ GstElement *PeerConnection::on_fec_decoder(GstElement *rtpbin, guint session, gu
   return fec;
 }
 
-// Keep what FEC needs to repair a loss: packets of about one jitter buffer's time.
+// Keep what FEC needs to repair a loss, with a second to spare. The jitter buffer declares a
+// packet lost about one latency after its neighbours arrived, so with a storage of exactly one
+// latency the FEC packets are already gone by then; and rtpulpfecdec (1.22) reads a packet it
+// rebuilt after handing it to the storage, which a concurrent arrival could evict and free.
 void PeerConnection::on_new_storage(GstElement *, GstElement *storage, guint,
                                     PeerConnection *self) {
+  constexpr guint64 kSpareMs = 1000;
   // Called while a session is created, lock_ may be held: read the copy.
-  g_object_set(storage, "size-time", (guint64)self->latency_ms_.load() * GST_MSECOND, nullptr);
+  g_object_set(storage, "size-time", (self->latency_ms_.load() + kSpareMs) * GST_MSECOND, nullptr);
 }
 
 void PeerConnection::watch_rtcp(unsigned session) {

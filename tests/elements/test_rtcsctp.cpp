@@ -1,0 +1,508 @@
+// rtcsctpenc/rtcsctpdec and the GObject API of data channels (GstRtcSCTPTransport,
+// GstRtcDataChannel): two associations in one pipeline, each encoder feeding the other side's
+// decoder through a queue (DTLS is tested with rtcbin; here the SCTP layer alone).
+#include <gst/gst.h>
+#include <gst/rtc/rtc.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace {
+
+// What one channel saw, filled by its signal handlers (any thread).
+struct Seen {
+  std::mutex m;
+  std::condition_variable cv;
+  int opened = 0, closed = 0, low = 0;
+  std::vector<std::string> errors;
+  std::deque<std::pair<bool, std::string>> messages; // binary?, bytes
+  std::function<void(GstRtcDataChannel *, bool, const std::string &)> on_message;
+
+  template <typename P> bool wait(P pred, int ms = 10000) {
+    std::unique_lock lk(m);
+    return cv.wait_for(lk, std::chrono::milliseconds(ms), pred);
+  }
+  void bump(std::function<void()> f) {
+    {
+      std::lock_guard lk(m);
+      f();
+    }
+    cv.notify_all();
+  }
+};
+
+void watch(GstRtcDataChannel *dc, Seen *seen) {
+  g_signal_connect(dc, "on-open",
+                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->opened++; }); }),
+                   seen);
+  g_signal_connect(dc, "on-close",
+                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->closed++; }); }),
+                   seen);
+  g_signal_connect(dc, "on-buffered-amount-low",
+                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->low++; }); }),
+                   seen);
+  g_signal_connect(dc, "on-error", G_CALLBACK(+[](GstRtcDataChannel *, GError *e, Seen *s) {
+                     std::string msg = e->message;
+                     s->bump([s, msg] { s->errors.push_back(msg); });
+                   }),
+                   seen);
+  g_signal_connect(dc, "on-message-string",
+                   G_CALLBACK(+[](GstRtcDataChannel *ch, const gchar *str, Seen *s) {
+                     std::string v = str ? str : "";
+                     if (s->on_message)
+                       s->on_message(ch, false, v);
+                     s->bump([s, v] { s->messages.emplace_back(false, v); });
+                   }),
+                   seen);
+  g_signal_connect(dc, "on-message-data",
+                   G_CALLBACK(+[](GstRtcDataChannel *ch, GBytes *b, Seen *s) {
+                     gsize n = 0;
+                     const char *p = static_cast<const char *>(g_bytes_get_data(b, &n));
+                     std::string v(p ? p : "", n);
+                     if (s->on_message)
+                       s->on_message(ch, true, v);
+                     s->bump([s, v] { s->messages.emplace_back(true, v); });
+                   }),
+                   seen);
+}
+
+// Two transports wired back to back: A (DTLS client role) and B (server).
+struct Pair {
+  GstElement *pipe = gst_pipeline_new(nullptr);
+  GstRtcSCTPTransport *a = gst_rtc_sctp_transport_new();
+  GstRtcSCTPTransport *b = gst_rtc_sctp_transport_new();
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<GstRtcDataChannel *> incoming; // B's, from on-data-channel (refs)
+  std::vector<std::string> warnings;
+  std::deque<Seen> seens; // outlive the pipeline: its handlers may run until it stops
+
+  Seen &seen() { return seens.emplace_back(); }
+
+  Pair() {
+    g_object_set(a, "client", TRUE, nullptr);
+    g_object_set(b, "client", FALSE, nullptr);
+    link(a, b);
+    link(b, a);
+    g_signal_connect(b, "on-data-channel",
+                     G_CALLBACK(+[](GstRtcSCTPTransport *, GstRtcDataChannel *dc, Pair *p) {
+                       {
+                         std::lock_guard lk(p->m);
+                         p->incoming.push_back(GST_RTC_DATA_CHANNEL(gst_object_ref(dc)));
+                       }
+                       p->cv.notify_all();
+                     }),
+                     this);
+  }
+  ~Pair() {
+    gst_element_set_state(pipe, GST_STATE_NULL);
+    gst_object_unref(pipe);
+    for (auto *dc : incoming)
+      gst_object_unref(dc);
+    gst_object_unref(a);
+    gst_object_unref(b);
+  }
+  void link(GstRtcSCTPTransport *from, GstRtcSCTPTransport *to) {
+    GstElement *enc = gst_element_factory_make("rtcsctpenc", nullptr);
+    GstElement *q = gst_element_factory_make("queue", nullptr);
+    GstElement *dec = gst_element_factory_make("rtcsctpdec", nullptr);
+    g_object_set(enc, "transport", from, nullptr);
+    g_object_set(dec, "transport", to, nullptr);
+    g_object_set(q, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", (guint64)0,
+                 nullptr);
+    gst_bin_add_many(GST_BIN(pipe), enc, q, dec, nullptr);
+    gst_element_link_many(enc, q, dec, nullptr);
+  }
+  void start() {
+    GstBus *bus = gst_element_get_bus(pipe);
+    gst_bus_set_sync_handler(
+        bus,
+        [](GstBus *, GstMessage *msg, gpointer p) {
+          if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
+            GError *e = nullptr;
+            gst_message_parse_warning(msg, &e, nullptr);
+            auto *pair = static_cast<Pair *>(p);
+            std::lock_guard lk(pair->m);
+            pair->warnings.push_back(e->message);
+            g_error_free(e);
+          }
+          gst_message_unref(msg); // a sync handler that drops owns the message
+          return GST_BUS_DROP;
+        },
+        this, nullptr);
+    gst_object_unref(bus);
+    ASSERT_NE(gst_element_set_state(pipe, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  }
+  GstRtcDataChannel *wait_incoming(size_t n) {
+    std::unique_lock lk(m);
+    if (!cv.wait_for(lk, std::chrono::seconds(10), [&] { return incoming.size() >= n; }))
+      return nullptr;
+    return incoming[n - 1];
+  }
+};
+
+GstRtcDataChannel *create(GstRtcSCTPTransport *t, const char *label, GstStructure *opts,
+                          GError **err = nullptr) {
+  auto *dc = gst_rtc_sctp_transport_create_data_channel(t, label, opts, err);
+  if (opts)
+    gst_structure_free(opts);
+  return dc;
+}
+
+std::string pattern(size_t n, unsigned seed) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; i++)
+    s[i] = char('a' + (i * 7 + seed) % 26);
+  return s;
+}
+
+int ready_state(GstRtcDataChannel *dc) {
+  GstRtcDataChannelState st;
+  g_object_get(dc, "ready-state", &st, nullptr);
+  return st;
+}
+
+TEST(RtcSctp, InBandChannelEchoesMixedMessagesByteExact) {
+  Pair p;
+  // As browsers advertise (a=max-message-size:262144).
+  g_object_set(p.a, "remote-max-message-size", (guint64)262144, nullptr);
+  g_object_set(p.b, "remote-max-message-size", (guint64)262144, nullptr);
+  auto *dc =
+      create(p.a, "chat", gst_structure_new("opts", "protocol", G_TYPE_STRING, "echo/1", nullptr));
+  ASSERT_NE(dc, nullptr);
+  EXPECT_EQ(ready_state(dc), GST_RTC_DATA_CHANNEL_STATE_CONNECTING);
+  Seen &a = p.seen();
+  watch(dc, &a);
+  p.start();
+  GstRtcDataChannel *in = p.wait_incoming(1);
+  ASSERT_NE(in, nullptr);
+  Seen &b = p.seen();
+  b.on_message = [](GstRtcDataChannel *ch, bool binary, const std::string &v) {
+    if (binary) {
+      GBytes *bytes = g_bytes_new(v.data(), v.size());
+      EXPECT_TRUE(gst_rtc_data_channel_send_data_full(ch, bytes, nullptr));
+      g_bytes_unref(bytes);
+    } else {
+      EXPECT_TRUE(gst_rtc_data_channel_send_string_full(ch, v.c_str(), nullptr));
+    }
+  };
+  watch(in, &b);
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  gchar *label = nullptr, *proto = nullptr;
+  gint id_a = -1, id_b = -1;
+  g_object_get(in, "label", &label, "protocol", &proto, "id", &id_b, nullptr);
+  g_object_get(dc, "id", &id_a, nullptr);
+  EXPECT_STREQ(label, "chat");
+  EXPECT_STREQ(proto, "echo/1");
+  g_free(label);
+  g_free(proto);
+  EXPECT_EQ(id_a, id_b);
+  EXPECT_EQ(id_a % 2, 0) << "the DTLS client's channels use even streams (RFC 8832 §6)";
+  GstRtcSCTPTransportState st;
+  guint max_channels = 0;
+  g_object_get(p.a, "state", &st, "max-channels", &max_channels, nullptr);
+  EXPECT_EQ(st, GST_RTC_SCTP_TRANSPORT_STATE_CONNECTED);
+  EXPECT_GT(max_channels, 0u);
+
+  // Sizes from empty to 256 KiB, strings and binary alternating; strings with no NUL.
+  const size_t sizes[] = {0, 1, 100, 1200, 5000, 65535, 65536, 65537, 100000, 262144};
+  std::vector<std::pair<bool, std::string>> sent;
+  for (int i = 0; i < 200; i++) {
+    bool binary = i % 2;
+    std::string v = pattern(sizes[i % 10], i);
+    GError *err = nullptr;
+    gboolean ok;
+    if (binary) {
+      GBytes *bytes = g_bytes_new(v.data(), v.size());
+      ok = gst_rtc_data_channel_send_data_full(dc, bytes, &err);
+      g_bytes_unref(bytes);
+    } else {
+      ok = gst_rtc_data_channel_send_string_full(dc, v.c_str(), &err);
+    }
+    ASSERT_TRUE(ok) << err->message;
+    sent.emplace_back(binary, v);
+  }
+  ASSERT_TRUE(a.wait([&] { return a.messages.size() == sent.size(); }, 30000)) << a.messages.size();
+  for (size_t i = 0; i < sent.size(); i++) {
+    EXPECT_EQ(a.messages[i].first, sent[i].first) << i;
+    EXPECT_TRUE(a.messages[i].second == sent[i].second) << "message " << i << " differs";
+  }
+  EXPECT_TRUE(a.errors.empty() && b.errors.empty());
+  gst_object_unref(dc);
+}
+
+TEST(RtcSctp, NegotiatedChannelsOpenOnBothSidesWithoutDcep) {
+  Pair p;
+  auto opts = [] {
+    return gst_structure_new("opts", "negotiated", G_TYPE_BOOLEAN, TRUE, "id", G_TYPE_INT, 7,
+                             "ordered", G_TYPE_BOOLEAN, FALSE, "max-retransmits", G_TYPE_INT, 0,
+                             nullptr);
+  };
+  auto *da = create(p.a, "meta", opts());
+  auto *db = create(p.b, "meta", opts());
+  ASSERT_TRUE(da && db);
+  Seen &a = p.seen();
+  Seen &b = p.seen();
+  watch(da, &a);
+  watch(db, &b);
+  p.start();
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  ASSERT_TRUE(b.wait([&] { return b.opened == 1; }));
+  gint rexmit = -2, id = -1;
+  gboolean ordered = TRUE;
+  g_object_get(db, "max-retransmits", &rexmit, "ordered", &ordered, "id", &id, nullptr);
+  EXPECT_EQ(rexmit, 0);
+  EXPECT_FALSE(ordered);
+  EXPECT_EQ(id, 7);
+  for (int i = 0; i < 50; i++)
+    gst_rtc_data_channel_send_string(da, ("m" + std::to_string(i)).c_str());
+  // No loss here: unordered, unreliable messages all arrive.
+  ASSERT_TRUE(b.wait([&] { return b.messages.size() == 50; }));
+  std::lock_guard lk(p.m);
+  EXPECT_TRUE(p.incoming.empty()) << "a negotiated channel is not announced";
+  gst_object_unref(da);
+  gst_object_unref(db);
+}
+
+TEST(RtcSctp, FullBufferQueuesAndTellsWhenToResume) {
+  Pair p;
+  auto *dc = create(p.a, "bulk", nullptr);
+  Seen &a = p.seen();
+  watch(dc, &a);
+  g_object_set(dc, "buffered-amount-low-threshold", (guint64)(256 * 1024), nullptr);
+  p.start();
+  GstRtcDataChannel *in = p.wait_incoming(1);
+  ASSERT_NE(in, nullptr);
+  Seen &b = p.seen();
+  watch(in, &b);
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  // 16 MiB at once: far more than the association's buffer; nothing may be refused or lost.
+  const int n = 256;
+  guint64 peak = 0;
+  for (int i = 0; i < n; i++) {
+    std::string v = pattern(65536, i);
+    GBytes *bytes = g_bytes_new(v.data(), v.size());
+    GError *err = nullptr;
+    ASSERT_TRUE(gst_rtc_data_channel_send_data_full(dc, bytes, &err)) << err->message;
+    g_bytes_unref(bytes);
+    guint64 buffered = 0;
+    g_object_get(dc, "buffered-amount", &buffered, nullptr);
+    peak = std::max(peak, buffered);
+  }
+  EXPECT_GT(peak, 1024u * 1024u) << "the sends should have outrun the association";
+  ASSERT_TRUE(b.wait([&] { return b.messages.size() == size_t(n); }, 30000)) << b.messages.size();
+  for (int i = 0; i < n; i++)
+    ASSERT_TRUE(b.messages[i].second == pattern(65536, i)) << i;
+  ASSERT_TRUE(a.wait([&] { return a.low >= 1; }));
+  guint64 buffered = 1;
+  g_object_get(dc, "buffered-amount", &buffered, nullptr);
+  EXPECT_EQ(buffered, 0u);
+  gst_object_unref(dc);
+}
+
+TEST(RtcSctp, CloseFromEitherSideIsSeenByTheOther) {
+  Pair p;
+  auto *d1 = create(p.a, "one", nullptr);
+  auto *d2 = create(p.a, "two", nullptr);
+  Seen &a1 = p.seen();
+  Seen &a2 = p.seen();
+  watch(d1, &a1);
+  watch(d2, &a2);
+  p.start();
+  GstRtcDataChannel *in1 = p.wait_incoming(1);
+  GstRtcDataChannel *in2 = p.wait_incoming(2);
+  ASSERT_TRUE(in1 && in2);
+  Seen &b1 = p.seen();
+  Seen &b2 = p.seen();
+  watch(in1, &b1);
+  watch(in2, &b2);
+  ASSERT_TRUE(a2.wait([&] { return a2.opened == 1; }));
+  // A closes its first channel; B closes the second.
+  g_signal_emit_by_name(d1, "close");
+  gst_rtc_data_channel_close(in2);
+  EXPECT_TRUE(b1.wait([&] { return b1.closed == 1; }));
+  EXPECT_TRUE(a1.wait([&] { return a1.closed == 1; }));
+  EXPECT_TRUE(a2.wait([&] { return a2.closed == 1; }));
+  EXPECT_TRUE(b2.wait([&] { return b2.closed == 1; }));
+  EXPECT_EQ(ready_state(d1), GST_RTC_DATA_CHANNEL_STATE_CLOSED);
+  EXPECT_EQ(ready_state(in2), GST_RTC_DATA_CHANNEL_STATE_CLOSED);
+  GError *err = nullptr;
+  EXPECT_FALSE(gst_rtc_data_channel_send_string_full(d1, "late", &err));
+  ASSERT_NE(err, nullptr);
+  EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE)) << err->message;
+  g_error_free(err);
+  // A new channel after the closes still works.
+  auto *d3 = create(p.a, "three", nullptr);
+  Seen &a3 = p.seen();
+  watch(d3, &a3);
+  EXPECT_TRUE(a3.wait([&] { return a3.opened == 1; }));
+  gst_object_unref(d1);
+  gst_object_unref(d2);
+  gst_object_unref(d3);
+}
+
+TEST(RtcSctp, BadOptionsAndOversizeMessagesAreRefusedWithTheReason) {
+  Pair p;
+  GError *err = nullptr;
+  EXPECT_EQ(create(p.a, "x",
+                   gst_structure_new("o", "max-retransmits", G_TYPE_INT, 1, "max-packet-lifetime",
+                                     G_TYPE_INT, 100, nullptr),
+                   &err),
+            nullptr);
+  ASSERT_NE(err, nullptr);
+  EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR));
+  EXPECT_NE(std::string(err->message).find("both"), std::string::npos) << err->message;
+  g_clear_error(&err);
+  EXPECT_EQ(
+      create(p.a, "x", gst_structure_new("o", "negotiated", G_TYPE_BOOLEAN, TRUE, nullptr), &err),
+      nullptr);
+  ASSERT_NE(err, nullptr);
+  EXPECT_NE(std::string(err->message).find("needs an id"), std::string::npos) << err->message;
+  g_clear_error(&err);
+
+  // The peer accepts 64 KiB (the default without a=max-message-size): a bigger send is a
+  // TypeError and the channel goes on.
+  auto *dc = create(p.a, "c", nullptr);
+  Seen &a = p.seen();
+  watch(dc, &a);
+  p.start();
+  GstRtcDataChannel *in = p.wait_incoming(1);
+  ASSERT_NE(in, nullptr);
+  Seen &b = p.seen();
+  watch(in, &b);
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  std::string big = pattern(65537, 1);
+  EXPECT_FALSE(gst_rtc_data_channel_send_string_full(dc, big.c_str(), &err));
+  ASSERT_NE(err, nullptr);
+  EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR));
+  EXPECT_NE(std::string(err->message).find("max-message-size"), std::string::npos);
+  g_clear_error(&err);
+  gst_rtc_data_channel_send_string(dc, "after");
+  EXPECT_TRUE(b.wait([&] { return b.messages.size() == 1; }));
+  gst_object_unref(dc);
+}
+
+TEST(RtcSctp, MessageOverOurLimitIsAnErrorOnThatChannelOnly) {
+  Pair p;
+  // A believes B takes 16 MiB; B takes 4 MiB.
+  g_object_set(p.a, "remote-max-message-size", (guint64)(16 << 20), nullptr);
+  g_object_set(p.b, "remote-max-message-size", (guint64)(16 << 20), nullptr);
+  auto *big = create(p.a, "big", nullptr);
+  auto *other = create(p.a, "other", nullptr);
+  Seen &a1 = p.seen();
+  Seen &a2 = p.seen();
+  watch(big, &a1);
+  watch(other, &a2);
+  p.start();
+  GstRtcDataChannel *in1 = p.wait_incoming(1);
+  GstRtcDataChannel *in2 = p.wait_incoming(2);
+  ASSERT_TRUE(in1 && in2);
+  Seen &b1 = p.seen();
+  Seen &b2 = p.seen();
+  watch(in1, &b1);
+  watch(in2, &b2);
+  ASSERT_TRUE(a2.wait([&] { return a2.opened == 1; }));
+  std::string huge = pattern(5 << 20, 3);
+  GBytes *bytes = g_bytes_new(huge.data(), huge.size());
+  EXPECT_TRUE(gst_rtc_data_channel_send_data_full(big, bytes, nullptr));
+  g_bytes_unref(bytes);
+  gst_rtc_data_channel_send_string(big, "small after");
+  gst_rtc_data_channel_send_string(other, "other channel");
+  ASSERT_TRUE(b1.wait([&] { return !b1.errors.empty(); }, 20000));
+  EXPECT_NE(b1.errors[0].find("max-message-size"), std::string::npos) << b1.errors[0];
+  EXPECT_TRUE(b2.wait([&] { return b2.messages.size() == 1; }));
+  EXPECT_TRUE(b1.wait([&] { return b1.messages.size() == 1; })) << "the next message arrives";
+  EXPECT_EQ(b1.messages.empty() ? "" : b1.messages[0].second, "small after");
+  EXPECT_TRUE(b2.errors.empty());
+  gst_object_unref(big);
+  gst_object_unref(other);
+}
+
+TEST(RtcSctp, GarbagePacketsAreDroppedAndTheAssociationGoesOn) {
+  Pair p;
+  auto *dc = create(p.a, "c", nullptr);
+  Seen &a = p.seen();
+  watch(dc, &a);
+  p.start();
+  GstRtcDataChannel *in = p.wait_incoming(1);
+  ASSERT_NE(in, nullptr);
+  Seen &b = p.seen();
+  watch(in, &b);
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  // Random bytes, truncated headers and a packet with a wrong checksum, straight into B.
+  GstIterator *it = gst_bin_iterate_elements(GST_BIN(p.pipe));
+  GValue v = G_VALUE_INIT;
+  GstElement *dec_b = nullptr;
+  while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
+    auto *e = GST_ELEMENT(g_value_get_object(&v));
+    GstRtcSCTPTransport *t = nullptr;
+    if (g_str_has_prefix(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtcsctpdec")) {
+      g_object_get(e, "transport", &t, nullptr);
+      if (t == p.b)
+        dec_b = GST_ELEMENT(gst_object_ref(e));
+      gst_object_unref(t);
+    }
+    g_value_reset(&v);
+  }
+  g_value_unset(&v);
+  gst_iterator_free(it);
+  ASSERT_NE(dec_b, nullptr);
+  GstPad *sink = gst_element_get_static_pad(dec_b, "sink");
+  for (int i = 0; i < 200; i++) {
+    size_t n = (i * 37) % 1300;
+    std::vector<uint8_t> junk(n);
+    for (size_t k = 0; k < n; k++)
+      junk[k] = uint8_t(k * 131 + i);
+    if (n >= 4 && i % 3 == 0) { // a plausible common header: ports 5000 → 5000
+      junk[0] = 0x13, junk[1] = 0x88, junk[2] = 0x13, junk[3] = 0x88;
+    }
+    gst_pad_chain(sink, n ? gst_buffer_new_memdup(junk.data(), n) : gst_buffer_new());
+  }
+  gst_object_unref(sink);
+  gst_object_unref(dec_b);
+  gst_rtc_data_channel_send_string(dc, "still here");
+  EXPECT_TRUE(b.wait([&] { return b.messages.size() == 1; }));
+  EXPECT_TRUE(a.errors.empty() && b.errors.empty());
+  gst_object_unref(dc);
+}
+
+TEST(RtcSctp, ClosingTheTransportClosesEveryChannel) {
+  Pair p;
+  auto *d1 = create(p.a, "one", nullptr);
+  auto *d2 = create(p.a, "two", nullptr);
+  Seen &a1 = p.seen();
+  Seen &a2 = p.seen();
+  watch(d1, &a1);
+  watch(d2, &a2);
+  p.start();
+  ASSERT_TRUE(p.wait_incoming(2));
+  Seen &b1 = p.seen();
+  Seen &b2 = p.seen();
+  watch(p.incoming[0], &b1);
+  watch(p.incoming[1], &b2);
+  ASSERT_TRUE(a2.wait([&] { return a2.opened == 1; }));
+  gst_rtc_sctp_transport_close(p.a);
+  EXPECT_TRUE(a1.wait([&] { return a1.closed == 1; }));
+  EXPECT_TRUE(a2.wait([&] { return a2.closed == 1; }));
+  // B hears the ABORT.
+  EXPECT_TRUE(b1.wait([&] { return b1.closed == 1; }));
+  EXPECT_TRUE(b2.wait([&] { return b2.closed == 1; }));
+  GstRtcSCTPTransportState st;
+  g_object_get(p.b, "state", &st, nullptr);
+  EXPECT_EQ(st, GST_RTC_SCTP_TRANSPORT_STATE_CLOSED);
+  GError *err = nullptr;
+  EXPECT_EQ(create(p.a, "late", nullptr, &err), nullptr);
+  ASSERT_NE(err, nullptr);
+  EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
+  g_error_free(err);
+  gst_object_unref(d1);
+  gst_object_unref(d2);
+}
+
+} // namespace
