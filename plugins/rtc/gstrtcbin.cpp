@@ -116,6 +116,7 @@ enum {
   PROP_MIN_PORT,
   PROP_MAX_PORT,
   PROP_CERTIFICATE,
+  PROP_SCTP_TRANSPORT,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -136,6 +137,8 @@ enum {
   SIG_ON_NEGOTIATION_NEEDED,
   SIG_ON_ICE_CANDIDATE,
   SIG_ON_NEW_TRANSCEIVER,
+  SIG_CREATE_DATA_CHANNEL,
+  SIG_ON_DATA_CHANNEL,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -276,6 +279,9 @@ static void get_property(GObject *object, guint prop_id, GValue *value, GParamSp
   case PROP_CERTIFICATE:
     g_value_set_object(value, c.certificate.get());
     break;
+  case PROP_SCTP_TRANSPORT:
+    g_value_take_object(value, pc->sctp_transport());
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -313,6 +319,17 @@ add_transceiver(GstRtcBin *self, GstRtcRTPTransceiverDirection direction, GstCap
     g_error_free(err);
   }
   return t;
+}
+static GstRtcDataChannel *create_data_channel(GstRtcBin *self, const gchar *label,
+                                              GstStructure *options) {
+  GError *err = nullptr;
+  GstRtcDataChannel *dc = self->pc->create_data_channel(label, options, &err);
+  if (!dc) {
+    GST_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("create-data-channel failed"),
+                        ("%s", err->message));
+    g_error_free(err);
+  }
+  return dc;
 }
 static GArray *get_transceivers(GstRtcBin *self) {
   GArray *arr = g_array_new(FALSE, TRUE, sizeof(GstRtcRTPTransceiver *));
@@ -385,6 +402,9 @@ static gstrtc::rtcbin::BinCallbacks callbacks(GstRtcBin *self) {
     g_signal_emit(self, signals[SIG_ON_NEW_TRANSCEIVER], 0, t);
   };
   cb.notify = [self](const char *property) { g_object_notify(G_OBJECT(self), property); };
+  cb.data_channel = [self](GstRtcDataChannel *dc) {
+    g_signal_emit(self, signals[SIG_ON_DATA_CHANNEL], 0, dc);
+  };
   cb.make_sink_pad = [self](const std::string &name, GstRtcRTPTransceiver *t) {
     GstPadTemplate *templ =
         gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self), "sink_%u");
@@ -490,6 +510,10 @@ static void install_properties(GObjectClass *gobject_class) {
       "certificate", "Certificate",
       "The DTLS identity (W3C RTCCertificate); an ECDSA P-256 one is generated if unset",
       GST_TYPE_RTC_CERTIFICATE, static_cast<GParamFlags>(rw | GST_PARAM_MUTABLE_READY));
+  props[PROP_SCTP_TRANSPORT] = g_param_spec_object(
+      "sctp-transport", "SCTP transport",
+      "The data channels' transport (W3C RTCPeerConnection.sctp): NULL until negotiated",
+      GST_TYPE_RTC_SCTP_TRANSPORT, ro);
   g_object_class_install_properties(gobject_class, N_PROPS, props);
 }
 
@@ -542,6 +566,13 @@ static void install_signals(GstRtcBinClass *klass) {
   signals[SIG_ON_NEW_TRANSCEIVER] =
       g_signal_new("on-new-transceiver", type, last, 0, nullptr, nullptr, nullptr, G_TYPE_NONE, 1,
                    GST_TYPE_RTC_RTP_TRANSCEIVER);
+  // W3C §6.2: label, options (ordered, max-packet-lifetime, max-retransmits, protocol,
+  // negotiated, id, priority); returns the channel (transfer full) or NULL with a warning.
+  signals[SIG_CREATE_DATA_CHANNEL] = g_signal_new_class_handler(
+      "create-data-channel", type, action, G_CALLBACK(create_data_channel), nullptr, nullptr,
+      nullptr, GST_TYPE_RTC_DATA_CHANNEL, 2, G_TYPE_STRING, GST_TYPE_STRUCTURE);
+  signals[SIG_ON_DATA_CHANNEL] = g_signal_new("on-data-channel", type, last, 0, nullptr, nullptr,
+                                              nullptr, G_TYPE_NONE, 1, GST_TYPE_RTC_DATA_CHANNEL);
 }
 
 static void gst_rtc_bin_class_init(GstRtcBinClass *klass) {

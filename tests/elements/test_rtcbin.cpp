@@ -9,6 +9,8 @@
 #include <gst/rtc/rtc.h>
 #include <gtest/gtest.h>
 
+#include "datachannel_watch.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -25,12 +27,17 @@ const char *kSources =
     "audiotestsrc is-live=true wave=ticks ! opusenc ! rtpopuspay pt=97 ! pc.";
 
 struct Peer {
-  explicit Peer(const char *n, int keyframe_dist = 30) : name(n) {
+  explicit Peer(const char *n, int keyframe_dist = 30, const char *sources = kSources) : name(n) {
     gchar *desc =
-        g_strdup_printf("rtcbin name=pc ice-addresses=127.0.0.1 ice-tcp=false %s", kSources);
+        g_strdup_printf("rtcbin name=pc ice-addresses=127.0.0.1 ice-tcp=false %s", sources);
     gchar *filled = g_strdup_printf(desc, keyframe_dist);
     GError *err = nullptr;
     pipe = gst_parse_launch(filled, &err);
+    if (pipe && !GST_IS_PIPELINE(pipe)) { // rtcbin alone (data only)
+      GstElement *bin = gst_pipeline_new(nullptr);
+      gst_bin_add(GST_BIN(bin), pipe);
+      pipe = bin;
+    }
     g_free(desc);
     g_free(filled);
     EXPECT_NE(pipe, nullptr) << (err ? err->message : "");
@@ -196,7 +203,8 @@ void negotiate(Peer &a, Peer &b) {
 }
 
 struct Call {
-  explicit Call(int keyframe_dist = 30) : a("A", keyframe_dist), b("B", keyframe_dist) {
+  explicit Call(int keyframe_dist = 30, const char *sources = kSources)
+      : a("A", keyframe_dist, sources), b("B", keyframe_dist, sources) {
     a.remote = &b;
     b.remote = &a;
     g_signal_connect(a.pc, "on-negotiation-needed", G_CALLBACK(+[](GstElement *, Call *c) {
@@ -433,4 +441,152 @@ TEST(RtcBin, UlpFecInRedRepairsLossWhenAsked) {
   gst_iterator_free(it);
   EXPECT_GT(fec_seen, 30u) << "B unwrapped no RED";
   EXPECT_GT(recovered, 0u) << "no lost packet rebuilt from FEC";
+}
+
+namespace {
+
+// The peer's channels as "on-data-channel" gives them (references kept).
+struct Incoming {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<GstRtcDataChannel *> channels;
+  explicit Incoming(GstElement *pc) {
+    g_signal_connect(pc, "on-data-channel",
+                     G_CALLBACK(+[](GstElement *, GstRtcDataChannel *dc, Incoming *in) {
+                       {
+                         std::lock_guard lk(in->m);
+                         in->channels.push_back(GST_RTC_DATA_CHANNEL(gst_object_ref(dc)));
+                       }
+                       in->cv.notify_all();
+                     }),
+                     this);
+  }
+  ~Incoming() {
+    for (auto *dc : channels)
+      gst_object_unref(dc);
+  }
+  GstRtcDataChannel *wait(size_t n) {
+    std::unique_lock lk(m);
+    if (!cv.wait_for(lk, std::chrono::seconds(15), [&] { return channels.size() >= n; }))
+      return nullptr;
+    return channels[n - 1];
+  }
+};
+
+GstRtcDataChannel *create_channel(GstElement *pc, const char *label, GstStructure *opts) {
+  GstRtcDataChannel *dc = nullptr;
+  g_signal_emit_by_name(pc, "create-data-channel", label, opts, &dc);
+  if (opts)
+    gst_structure_free(opts);
+  return dc;
+}
+
+} // namespace
+
+// A data-only session: channels made before the first negotiation (which they start) and
+// after it, both ways, with mixed messages echoed byte-exact.
+TEST(RtcBin, DataChannelsBeforeAndAfterNegotiationEchoByteExact) {
+  std::deque<Seen> seen; // outlives the pipelines
+  Call call(30, "");
+  Incoming in_a(call.a.pc), in_b(call.b.pc);
+  GstRtcSCTPTransport *none = nullptr;
+  g_object_get(call.a.pc, "sctp-transport", &none, nullptr);
+  EXPECT_EQ(none, nullptr) << "no SCTP transport before negotiation (W3C: sctp is null)";
+  GstRtcDataChannel *chat = create_channel(
+      call.a.pc, "chat", gst_structure_new("o", "protocol", G_TYPE_STRING, "chat/1", nullptr));
+  ASSERT_NE(chat, nullptr);
+  Seen &a = seen.emplace_back();
+  watch(chat, &a);
+  call.start(0);
+  GstRtcDataChannel *chat_b = in_b.wait(1);
+  ASSERT_NE(chat_b, nullptr) << "B got no on-data-channel";
+  Seen &b = seen.emplace_back();
+  b.on_message = echo;
+  watch(chat_b, &b);
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+
+  GstRtcSCTPTransport *sctp = nullptr;
+  g_object_get(call.a.pc, "sctp-transport", &sctp, nullptr);
+  ASSERT_NE(sctp, nullptr);
+  GstRtcSCTPTransportState st;
+  guint64 max_message = 0;
+  g_object_get(sctp, "state", &st, "max-message-size", &max_message, nullptr);
+  EXPECT_EQ(st, GST_RTC_SCTP_TRANSPORT_STATE_CONNECTED);
+  EXPECT_GE(max_message, 262144u) << "rtcbin advertises at least 256 KiB";
+  gst_object_unref(sctp);
+
+  const size_t sizes[] = {0, 3, 1000, 1300, 16384, 65536, 65537, 200000, 262144};
+  std::vector<std::pair<bool, std::string>> sent;
+  for (unsigned i = 0; i < 300; i++) {
+    bool binary = i % 3 == 1;
+    sent.emplace_back(binary, pattern(sizes[i % 9], i));
+    ASSERT_EQ(send(chat, binary, sent.back().second), "") << i;
+  }
+  ASSERT_TRUE(a.wait([&] { return a.messages.size() == sent.size(); }, 30000))
+      << a.messages.size() << " of " << sent.size() << " echoed";
+  for (size_t i = 0; i < sent.size(); i++) {
+    EXPECT_EQ(a.messages[i].first, sent[i].first) << i;
+    EXPECT_TRUE(a.messages[i].second == sent[i].second) << "message " << i << " differs";
+  }
+
+  // After the negotiation: B opens one (no renegotiation needed), A answers on it.
+  GstRtcDataChannel *late = create_channel(
+      call.b.pc, "late", gst_structure_new("o", "ordered", G_TYPE_BOOLEAN, FALSE, nullptr));
+  ASSERT_NE(late, nullptr);
+  Seen &b2 = seen.emplace_back();
+  watch(late, &b2);
+  GstRtcDataChannel *late_a = in_a.wait(1);
+  ASSERT_NE(late_a, nullptr);
+  Seen &a2 = seen.emplace_back();
+  a2.on_message = echo;
+  watch(late_a, &a2);
+  ASSERT_TRUE(b2.wait([&] { return b2.opened == 1; }));
+  gint id_chat = -1, id_late = -1;
+  gboolean ordered = TRUE;
+  g_object_get(chat, "id", &id_chat, nullptr);
+  g_object_get(late_a, "id", &id_late, "ordered", &ordered, nullptr);
+  EXPECT_NE(id_chat % 2, id_late % 2) << "stream ids follow each side's DTLS role";
+  EXPECT_FALSE(ordered);
+  EXPECT_EQ(send(late, false, "ping"), "");
+  EXPECT_TRUE(b2.wait([&] { return b2.messages.size() == 1; }));
+
+  // Close from A: B hears it.
+  gst_rtc_data_channel_close(chat);
+  EXPECT_TRUE(b.wait([&] { return b.closed == 1; }));
+  EXPECT_TRUE(a.wait([&] { return a.closed == 1; }));
+  EXPECT_TRUE(a.errors.empty() && b.errors.empty() && a2.errors.empty() && b2.errors.empty());
+  gst_object_unref(chat);
+  gst_object_unref(late);
+}
+
+// Media and data on one BUNDLE transport; bad options get a warning naming the fault.
+TEST(RtcBin, DataChannelNextToMediaAndBadOptionsRefused) {
+  std::deque<Seen> seen;
+  Call call;
+  Incoming in_b(call.b.pc);
+  EXPECT_EQ(create_channel(call.a.pc, "bad",
+                           gst_structure_new("o", "max-retransmits", G_TYPE_INT, 1,
+                                             "max-packet-lifetime", G_TYPE_INT, 5, nullptr)),
+            nullptr);
+  GstRtcDataChannel *dc = create_channel(
+      call.a.pc, "meta", gst_structure_new("o", "max-retransmits", G_TYPE_INT, 0, nullptr));
+  ASSERT_NE(dc, nullptr);
+  Seen &a = seen.emplace_back();
+  watch(dc, &a);
+  call.start(10);
+  GstRtcDataChannel *dc_b = in_b.wait(1);
+  ASSERT_NE(dc_b, nullptr);
+  Seen &b = seen.emplace_back();
+  watch(dc_b, &b);
+  gint rexmit = -1;
+  g_object_get(dc_b, "max-retransmits", &rexmit, nullptr);
+  EXPECT_EQ(rexmit, 0);
+  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  for (int i = 0; i < 20; i++)
+    ASSERT_EQ(send(dc, true, pattern(1000, i)), "");
+  EXPECT_TRUE(b.wait([&] { return b.messages.size() == 20; }));
+  // The media still flows.
+  int before = call.b.count("video");
+  EXPECT_TRUE(call.b.wait([&] { return call.b.video >= before + 10; }, 10000));
+  gst_object_unref(dc);
 }

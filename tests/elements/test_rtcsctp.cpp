@@ -5,6 +5,8 @@
 #include <gst/rtc/rtc.h>
 #include <gtest/gtest.h>
 
+#include "datachannel_watch.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -14,63 +16,6 @@
 #include <vector>
 
 namespace {
-
-// What one channel saw, filled by its signal handlers (any thread).
-struct Seen {
-  std::mutex m;
-  std::condition_variable cv;
-  int opened = 0, closed = 0, low = 0;
-  std::vector<std::string> errors;
-  std::deque<std::pair<bool, std::string>> messages; // binary?, bytes
-  std::function<void(GstRtcDataChannel *, bool, const std::string &)> on_message;
-
-  template <typename P> bool wait(P pred, int ms = 10000) {
-    std::unique_lock lk(m);
-    return cv.wait_for(lk, std::chrono::milliseconds(ms), pred);
-  }
-  void bump(std::function<void()> f) {
-    {
-      std::lock_guard lk(m);
-      f();
-    }
-    cv.notify_all();
-  }
-};
-
-void watch(GstRtcDataChannel *dc, Seen *seen) {
-  g_signal_connect(dc, "on-open",
-                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->opened++; }); }),
-                   seen);
-  g_signal_connect(dc, "on-close",
-                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->closed++; }); }),
-                   seen);
-  g_signal_connect(dc, "on-buffered-amount-low",
-                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->low++; }); }),
-                   seen);
-  g_signal_connect(dc, "on-error", G_CALLBACK(+[](GstRtcDataChannel *, GError *e, Seen *s) {
-                     std::string msg = e->message;
-                     s->bump([s, msg] { s->errors.push_back(msg); });
-                   }),
-                   seen);
-  g_signal_connect(dc, "on-message-string",
-                   G_CALLBACK(+[](GstRtcDataChannel *ch, const gchar *str, Seen *s) {
-                     std::string v = str ? str : "";
-                     if (s->on_message)
-                       s->on_message(ch, false, v);
-                     s->bump([s, v] { s->messages.emplace_back(false, v); });
-                   }),
-                   seen);
-  g_signal_connect(dc, "on-message-data",
-                   G_CALLBACK(+[](GstRtcDataChannel *ch, GBytes *b, Seen *s) {
-                     gsize n = 0;
-                     const char *p = static_cast<const char *>(g_bytes_get_data(b, &n));
-                     std::string v(p ? p : "", n);
-                     if (s->on_message)
-                       s->on_message(ch, true, v);
-                     s->bump([s, v] { s->messages.emplace_back(true, v); });
-                   }),
-                   seen);
-}
 
 // Two transports wired back to back: A (DTLS client role) and B (server).
 struct Pair {
@@ -155,13 +100,6 @@ GstRtcDataChannel *create(GstRtcSCTPTransport *t, const char *label, GstStructur
   return dc;
 }
 
-std::string pattern(size_t n, unsigned seed) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; i++)
-    s[i] = char('a' + (i * 7 + seed) % 26);
-  return s;
-}
-
 int ready_state(GstRtcDataChannel *dc) {
   GstRtcDataChannelState st;
   g_object_get(dc, "ready-state", &st, nullptr);
@@ -183,15 +121,7 @@ TEST(RtcSctp, InBandChannelEchoesMixedMessagesByteExact) {
   GstRtcDataChannel *in = p.wait_incoming(1);
   ASSERT_NE(in, nullptr);
   Seen &b = p.seen();
-  b.on_message = [](GstRtcDataChannel *ch, bool binary, const std::string &v) {
-    if (binary) {
-      GBytes *bytes = g_bytes_new(v.data(), v.size());
-      EXPECT_TRUE(gst_rtc_data_channel_send_data_full(ch, bytes, nullptr));
-      g_bytes_unref(bytes);
-    } else {
-      EXPECT_TRUE(gst_rtc_data_channel_send_string_full(ch, v.c_str(), nullptr));
-    }
-  };
+  b.on_message = echo;
   watch(in, &b);
   ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
   gchar *label = nullptr, *proto = nullptr;
@@ -216,16 +146,7 @@ TEST(RtcSctp, InBandChannelEchoesMixedMessagesByteExact) {
   for (int i = 0; i < 200; i++) {
     bool binary = i % 2;
     std::string v = pattern(sizes[i % 10], i);
-    GError *err = nullptr;
-    gboolean ok;
-    if (binary) {
-      GBytes *bytes = g_bytes_new(v.data(), v.size());
-      ok = gst_rtc_data_channel_send_data_full(dc, bytes, &err);
-      g_bytes_unref(bytes);
-    } else {
-      ok = gst_rtc_data_channel_send_string_full(dc, v.c_str(), &err);
-    }
-    ASSERT_TRUE(ok) << err->message;
+    ASSERT_EQ(send(dc, binary, v), "");
     sent.emplace_back(binary, v);
   }
   ASSERT_TRUE(a.wait([&] { return a.messages.size() == sent.size(); }, 30000)) << a.messages.size();

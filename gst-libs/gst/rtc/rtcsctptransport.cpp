@@ -15,6 +15,7 @@
  */
 #include "core/workers.hpp"
 #include "rtc-gref.hpp"
+#include "rtcdtls-private.hpp"
 #include "rtcerror-private.hpp"
 #include "rtcsctp-private.hpp"
 #include "sctp/association.hpp"
@@ -166,6 +167,14 @@ static void maybe_start(GstRtcSCTPTransport *self) {
   p.chans.set_dtls_role(client);
   p.chans.set_remote_max_message_size(p.remote_max);
   sctp::AssociationConfig cfg;
+  // RFC 8261 §5: an SCTP packet must fit one DTLS record. usrsctp's packets may come out a few
+  // bytes over the path MTU it is given (9 measured, with I-DATA): leave a margin.
+  constexpr size_t kUsrsctpSlack = 32;
+  if (p.dtls) {
+    size_t mtu = gstrtc::dtls_transport_core(p.dtls).data_mtu();
+    if (mtu > kUsrsctpSlack && mtu - kUsrsctpSlack < cfg.mtu)
+      cfg.mtu = mtu - kUsrsctpSlack;
+  }
   cfg.local_port = uint16_t(p.local_port);
   cfg.remote_port = uint16_t(p.remote_port);
   auto *priv = &p;
@@ -187,8 +196,8 @@ static void maybe_start(GstRtcSCTPTransport *self) {
   p.assoc = std::move(*a);
   p.fwd.a = p.assoc.get();
   set_state(p, GST_RTC_SCTP_TRANSPORT_STATE_CONNECTING);
-  GST_DEBUG_OBJECT(self, "connecting %u -> %u as DTLS %s", p.local_port, p.remote_port,
-                   client ? "client" : "server");
+  GST_DEBUG_OBJECT(self, "connecting %u -> %u as DTLS %s, MTU %zu", p.local_port, p.remote_port,
+                   client ? "client" : "server", cfg.mtu);
   if (auto s = p.assoc->connect(); !s) {
     GST_WARNING_OBJECT(self, "%s", s.error().message.c_str());
     p.pending.push_back(sctp::ev::Error{0, "SCTP: " + s.error().message});

@@ -55,6 +55,7 @@ PeerConnection::PeerConnection(GstBin *bin, BinCallbacks callbacks)
 
 PeerConnection::~PeerConnection() {
   queue_.reset(); // waits for the running operation; pending ones get their replies
+  close_data_channels();
   std::lock_guard lk(lock_);
   for (auto &e : entries_) {
     transceiver_detach(e.obj.get());
@@ -99,6 +100,9 @@ jsep::Negotiator &PeerConnection::engine() {
     gchar *fp = gst_rtc_certificate_get_fingerprint(config_.certificate.get(), "sha-256");
     nc.fingerprints.push_back({"sha-256", fp});
     g_free(fp);
+    guint64 max_message = 0; // advertise what the SCTP transport accepts
+    g_object_get(sctp_locked(), "local-max-message-size", &max_message, nullptr);
+    nc.max_message_size = max_message;
     engine_ = std::make_unique<jsep::Negotiator>(std::move(nc));
   }
   return *engine_;
@@ -128,7 +132,20 @@ bool PeerConnection::start(std::string &error) {
   return true;
 }
 
+// Every channel closes ("on-close", no lock held) and the association is aborted while DTLS
+// is still up, so the peer hears it; the transport's references to its channels go with it.
+void PeerConnection::close_data_channels() {
+  Ref<GstRtcSCTPTransport> sctp;
+  {
+    std::lock_guard lk(lock_);
+    sctp = take_sctp();
+  }
+  if (sctp)
+    gst_rtc_sctp_transport_close(sctp.get());
+}
+
 void PeerConnection::stop() {
+  close_data_channels();
   std::unique_lock lk(lock_);
   for (auto &e : entries_)
     if (e.sender)
@@ -561,6 +578,7 @@ std::string PeerConnection::apply_plan(const jsep::Plan &plan, Deferred &out) {
   }
   for (const auto &tp : plan.transceivers)
     apply_transceiver(tp, plan.final);
+  apply_data(plan);
   if (plan.final) {
     // Transports the plan no longer lists (BUNDLE took them over, or their m-lines stopped).
     for (auto it = transports_.begin(); it != transports_.end();) {

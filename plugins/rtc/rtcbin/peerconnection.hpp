@@ -36,6 +36,8 @@ struct BinCallbacks {
   std::function<GstPad *(GstPad *target, GstRtcRTPTransceiver *, const std::string &name)>
       make_src_pad;
   std::function<GstPad *(const std::string &name, GstRtcRTPTransceiver *)> make_sink_pad;
+  // The peer opened a data channel (from the SCTP transport's delivery, no lock held).
+  std::function<void(GstRtcDataChannel *)> data_channel;
 };
 
 struct Config {
@@ -68,6 +70,11 @@ public:
   void get_stats(GstPad *pad, GstPromise *promise);
   bool add_turn_server(const std::string &uri);
   void restart_ice();
+  // datachannels.cpp: W3C §6.2 createDataChannel; a transfer-full channel or null + error.
+  GstRtcDataChannel *create_data_channel(const char *label, const GstStructure *options,
+                                         GError **error);
+  // The SCTP transport once data channels are negotiated (transfer full), else null.
+  GstRtcSCTPTransport *sctp_transport();
 
   // Pads (application thread).
   GstPad *request_sink_pad(const char *name, const GstCaps *caps);
@@ -147,6 +154,13 @@ private:
                              PeerConnection *self);
   // RTCP report blocks about our SSRCs (RFC 3550 §6.4), per session, for get-stats.
   void watch_rtcp(unsigned session);
+  // datachannels.cpp, under lock_.
+  GstRtcSCTPTransport *sctp_locked(); // made on first use
+  void apply_data(const jsep::Plan &plan);
+  Ref<GstRtcSCTPTransport> take_sctp(); // the caller closes it, with no lock held
+  void close_data_channels();           // not under lock_
+  static void on_sctp_data_channel(GstRtcSCTPTransport *, GstRtcDataChannel *dc,
+                                   PeerConnection *self);
   static void on_receiving_rtcp(GObject *session, GstBuffer *buf, PeerConnection *self);
 
   GstBin *bin_;
@@ -160,6 +174,8 @@ private:
   GstElement *rtpbin_ = nullptr; // owned by the bin
   std::vector<TransceiverEntry> entries_;
   std::map<unsigned, std::unique_ptr<TransportStack>> transports_;
+  Ref<GstRtcSCTPTransport> sctp_;          // data channels; made on first use
+  std::optional<unsigned> data_transport_; // the association runs over this transport
   unsigned next_object_id_ = 0;
   unsigned next_src_pad_ = 0, next_sink_pad_ = 0;
   bool closed_ = false;

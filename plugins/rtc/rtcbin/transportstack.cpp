@@ -68,22 +68,21 @@ GstElement *TransportStack::add(const char *factory, const std::string &name) {
 void TransportStack::build() {
   std::string n = "t" + std::to_string(id_) + "_";
   GstElement *src = add("rtcicesrc", n + "icesrc");
-  GstElement *dec = add("rtcdtlssrtpdec", n + "dtlsdec");
-  GstElement *data = add("fakesink", n + "datasink");
+  dec_ = add("rtcdtlssrtpdec", n + "dtlsdec");
+  GstElement *dec = dec_;
   enc_ = add("rtcdtlssrtpenc", n + "dtlsenc");
   GstElement *sink = add("rtcicesink", n + "icesink");
   funnel_ = add("rtpfunnel", n + "funnel");
-  // Nothing downstream blocks (the jitter buffers are the thread boundary, the data sink does
-  // not sync): receive on the process's ICE thread, no thread per transport.
+  // Nothing downstream blocks (the jitter buffers are the thread boundary, SCTP delivers and
+  // returns): receive on the process's ICE thread, no thread per transport. The data pads stay
+  // unlinked until a data channel m-line is negotiated on this transport (attach_sctp).
   g_object_set(src, "transport", ice_.get(), "shared-thread", TRUE, nullptr);
   g_object_set(sink, "transport", ice_.get(), nullptr);
   g_object_set(dec, "transport", dtls_.get(), nullptr);
   g_object_set(enc_, "transport", dtls_.get(), "auto-start", FALSE, nullptr);
-  g_object_set(data, "sync", FALSE, "async", FALSE, nullptr);
 
   std::string s = std::to_string(id_);
   link(src, "src", dec, "sink");
-  link(dec, "data_src", data, "sink");
   link(funnel_, "src", rtpbin_, ("send_rtp_sink_" + s).c_str());
   link(rtpbin_, ("send_rtp_src_" + s).c_str(), enc_, "rtp_sink");
   link(rtpbin_, ("send_rtcp_src_" + s).c_str(), enc_, "rtcp_sink");
@@ -203,6 +202,21 @@ GstPad *TransportStack::request_send_pad() {
 void TransportStack::release_send_pad(GstPad *pad) {
   if (!closed_)
     gst_element_release_request_pad(funnel_, pad);
+}
+
+void TransportStack::attach_sctp(GstRtcSCTPTransport *sctp) {
+  if (sctp_attached_ || closed_)
+    return;
+  sctp_attached_ = true;
+  std::string n = "t" + std::to_string(id_) + "_";
+  GstElement *sdec = add("rtcsctpdec", n + "sctpdec");
+  GstElement *senc = add("rtcsctpenc", n + "sctpenc");
+  g_object_set(sdec, "transport", sctp, nullptr);
+  g_object_set(senc, "transport", sctp, nullptr);
+  link(dec_, "data_src", sdec, "sink");
+  link(senc, "src", enc_, "data_sink");
+  gst_element_sync_state_with_parent(sdec);
+  gst_element_sync_state_with_parent(senc);
 }
 
 void TransportStack::close() {

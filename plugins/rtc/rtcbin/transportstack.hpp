@@ -1,7 +1,9 @@
 // One transport of rtcbin (one per BUNDLE group, or per m-line without BUNDLE): its ICE and
 // DTLS objects and the elements between the network and rtpbin's session of the same id:
-//   rtcicesrc -> rtcdtlssrtpdec -rtp/rtcp-> rtpbin recv_rtp/rtcp_sink_<id>   (data -> sink)
+//   rtcicesrc -> rtcdtlssrtpdec -rtp/rtcp-> rtpbin recv_rtp/rtcp_sink_<id>
 //   rtpfunnel -> rtpbin send_rtp_sink_<id>; send_rtp/rtcp_src_<id> -> rtcdtlssrtpenc -> rtcicesink
+// and, once data channels are negotiated on it:
+//   rtcdtlssrtpdec data_src -> rtcsctpdec;  rtcsctpenc -> rtcdtlssrtpenc data_sink
 // Built and changed on rtcbin's operations thread only.
 #pragma once
 
@@ -54,6 +56,8 @@ public:
   // back with release_send_pad (which does not drop the caller's reference).
   GstPad *request_send_pad();
   void release_send_pad(GstPad *pad);
+  // The SCTP association of the peer connection runs over this transport from now on.
+  void attach_sctp(GstRtcSCTPTransport *sctp);
 
   unsigned id() const { return id_; }
   GstRtcICETransport *ice() const { return ice_.get(); }
@@ -73,12 +77,13 @@ private:
   Ref<GstRtcICETransport> ice_;
   Ref<GstRtcDTLSTransport> dtls_;
   std::vector<Ref<GstElement>> elements_; // in the bin, and kept until removed
-  GstElement *funnel_ = nullptr, *enc_ = nullptr;
+  GstElement *funnel_ = nullptr, *enc_ = nullptr, *dec_ = nullptr;
   std::vector<gulong> ice_handlers_, dtls_handlers_;
   jsep::IceCredentials local_, remote_;
   size_t remote_candidates_applied_ = 0;
   bool gathering_ = false, remote_eoc_ = false, closed_ = false;
   bool dtls_ready_ = false, dtls_client_ = false, dtls_started_ = false;
+  bool sctp_attached_ = false;
 };
 
 } // namespace gstrtc::rtcbin

@@ -357,7 +357,7 @@ void Session::handle_timeout(int64_t now_us) {
 Status Session::send_app_data(std::span<const uint8_t> data) {
   if (state_ != State::Connected)
     return invalid_state("DTLS is not connected");
-  size_t max = DTLS_get_data_mtu(ssl_.get());
+  size_t max = data_mtu();
   if (data.size() > max)
     return type_error("application datagram of " + std::to_string(data.size()) +
                       " bytes exceeds the DTLS data MTU of " + std::to_string(max));
@@ -374,6 +374,10 @@ void Session::close() {
   next_timeout_ = -1;
   if (state_ != State::Failed)
     set_state(State::Closed);
+}
+
+size_t Session::data_mtu() const {
+  return DTLS_get_data_mtu(ssl_.get());
 }
 
 std::string Session::cipher() const {

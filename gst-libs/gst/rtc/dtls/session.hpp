@@ -84,6 +84,8 @@ public:
   const std::optional<Error> &error() const { return error_; }
   const std::optional<SrtpKeys> &srtp_keys() const { return keys_; }
   std::string cipher() const;
+  // The most application data one record carries (the MTU less this cipher's overhead).
+  size_t data_mtu() const;
   std::string peer_certificate_pem() const;
   std::string peer_fingerprint(std::string_view hash = "sha-256") const;
   const SessionCounters &counters() const { return counters_; }

@@ -212,6 +212,11 @@ std::string DtlsSrtpTransport::profile_name() const {
   return session_ && session_->srtp_keys() ? openssl_name(session_->srtp_keys()->profile) : "";
 }
 
+size_t DtlsSrtpTransport::data_mtu() const {
+  std::lock_guard lk(lock_);
+  return session_ ? session_->data_mtu() : 0;
+}
+
 std::string DtlsSrtpTransport::cipher() const {
   std::lock_guard lk(lock_);
   return session_ ? session_->cipher() : "";

@@ -64,6 +64,7 @@ public:
   std::optional<Error> error() const;
   std::string profile_name() const;
   std::string cipher() const;
+  size_t data_mtu() const; // 0 before the session exists
   std::string peer_certificate_pem() const;
   uint64_t dtls_rejected() const;
   uint64_t retransmissions() const;
