@@ -417,6 +417,11 @@ TEST(RtcSctp, ClosingTheTransportClosesEveryChannel) {
   GstRtcSCTPTransportState st;
   g_object_get(p.b, "state", &st, nullptr);
   EXPECT_EQ(st, GST_RTC_SCTP_TRANSPORT_STATE_CLOSED);
+  {
+    std::lock_guard lk(p.m); // B's decoder says why (posted before the channels closed)
+    ASSERT_FALSE(p.warnings.empty());
+    EXPECT_NE(p.warnings[0].find("SCTP association"), std::string::npos) << p.warnings[0];
+  }
   GError *err = nullptr;
   EXPECT_EQ(create(p.a, "late", nullptr, &err), nullptr);
   ASSERT_NE(err, nullptr);
