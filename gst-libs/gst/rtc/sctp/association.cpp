@@ -269,6 +269,11 @@ void Association::handle_packet(std::span<const uint8_t> packet) {
 std::vector<Item> Association::take() {
   if (!rest_.empty()) // room may have come: the message taken in pieces goes on
     send_rest();
+  {
+    std::lock_guard lk(inbox_lock_);
+    pending_resets_.insert(pending_resets_.end(), failed_resets_.begin(), failed_resets_.end());
+    failed_resets_.clear();
+  }
   retry_resets();
   std::lock_guard lk(inbox_lock_);
   return std::exchange(inbox_, {});
@@ -336,9 +341,21 @@ void Association::on_notification(const uint8_t *n, size_t len) {
              len >= sizeof(struct sctp_stream_reset_event)) {
     const auto *re = reinterpret_cast<const struct sctp_stream_reset_event *>(n);
     size_t count = (std::min<size_t>(len, re->strreset_length) - sizeof(*re)) / 2;
-    if (re->strreset_flags & (SCTP_STREAM_RESET_DENIED | SCTP_STREAM_RESET_FAILED))
+    bool incoming = re->strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN;
+    if (re->strreset_flags & (SCTP_STREAM_RESET_DENIED | SCTP_STREAM_RESET_FAILED)) {
+      if (incoming)
+        return;
+      // Ours was refused (RFC 6525 §5.2.3: the peer had its own request in progress when
+      // both sides close at once): ask again, or the channels never finish closing.
+      {
+        std::lock_guard lk(inbox_lock_);
+        failed_resets_.insert(failed_resets_.end(), re->strreset_stream_list,
+                              re->strreset_stream_list + count);
+      }
+      push(item::Writable{});
       return;
-    if (re->strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN)
+    }
+    if (incoming)
       push(item::IncomingReset{{re->strreset_stream_list, re->strreset_stream_list + count}});
     else // our outgoing reset completed: the next waiting one may go
       push(item::Writable{});

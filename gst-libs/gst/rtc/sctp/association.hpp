@@ -101,6 +101,7 @@ private:
 
   std::mutex inbox_lock_; // leaf lock: taken inside usrsctp callbacks
   std::vector<Item> inbox_;
+  std::vector<uint16_t> failed_resets_; // refused by the peer: asked again from take()
 
   // The message being taken in pieces, and resets waiting (the owner's lock: send(),
   // reset_streams() and take() are serialised by it).

@@ -64,14 +64,28 @@ void ChannelSet::set_remote_max_message_size(uint64_t n) {
   remote_max_ = n;
 }
 
-std::optional<uint16_t> ChannelSet::allocate_sid() const {
+// Round robin from the last id given: a stream just closed may still have its reset on the way
+// in the other direction (RFC 8831 §6.7), and a channel given its id at once would be closed by
+// that late reset.
+std::optional<uint16_t> ChannelSet::allocate_sid() {
   if (!client_)
     return std::nullopt;
+  uint32_t first = *client_ ? 0 : 1;
   uint32_t limit = connected_ ? std::min<uint32_t>(max_streams_, kMaxStreamId + 1) : kMaxStreamId;
-  for (uint32_t s = *client_ ? 0 : 1; s < limit; s += 2)
-    if (!by_sid_.count(uint16_t(s)))
-      return uint16_t(s);
-  return std::nullopt;
+  uint32_t start = std::max(first, next_sid_);
+  if ((start - first) % 2)
+    start++;
+  auto take = [&](uint32_t from, uint32_t to) -> std::optional<uint16_t> {
+    for (uint32_t s = from; s < to; s += 2)
+      if (!by_sid_.count(uint16_t(s))) {
+        next_sid_ = s + 2;
+        return uint16_t(s);
+      }
+    return std::nullopt;
+  };
+  if (auto s = take(start, limit))
+    return s;
+  return take(first, std::min(start, limit));
 }
 
 void ChannelSet::assign_ids() {

@@ -146,7 +146,7 @@ private:
   Channel *find(ChannelId ch);
   const Channel *find(ChannelId ch) const;
   ChannelId by_sid(uint16_t sid) const;
-  std::optional<uint16_t> allocate_sid() const;
+  std::optional<uint16_t> allocate_sid();
   void assign_ids();           // channels waiting for their stream id
   void announce(ChannelId ch); // connected: DCEP OPEN, or open at once when negotiated
   void enqueue(ChannelId ch, SendSpec spec, std::vector<uint8_t> data, size_t user_bytes);
@@ -163,6 +163,7 @@ private:
   std::optional<bool> client_;
   bool connected_ = false;
   uint16_t max_streams_ = 0;
+  uint32_t next_sid_ = 0; // where allocate_sid() looks first
   ChannelId next_id_ = 1;
   std::map<ChannelId, Channel> channels_;
   std::map<uint16_t, ChannelId> by_sid_;
