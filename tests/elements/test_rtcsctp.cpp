@@ -27,6 +27,7 @@ struct Pair {
   std::vector<GstRtcDataChannel *> incoming; // B's, from on-data-channel (refs)
   std::vector<std::string> warnings;
   std::deque<Seen> seens; // outlive the pipeline: its handlers may run until it stops
+  std::vector<GstRtcDataChannel *> ours; // A's channels made by open() (refs)
 
   Seen &seen() { return seens.emplace_back(); }
 
@@ -49,6 +50,8 @@ struct Pair {
     gst_element_set_state(pipe, GST_STATE_NULL);
     gst_object_unref(pipe);
     for (auto *dc : incoming)
+      gst_object_unref(dc);
+    for (auto *dc : ours)
       gst_object_unref(dc);
     gst_object_unref(a);
     gst_object_unref(b);
@@ -84,6 +87,50 @@ struct Pair {
     gst_object_unref(bus);
     ASSERT_NE(gst_element_set_state(pipe, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
   }
+  // One in-band channel as both sides see it, each watched.
+  struct Link {
+    GstRtcDataChannel *a = nullptr, *b = nullptr; // A's and B's (the Pair holds both)
+    Seen *sa = nullptr, *sb = nullptr;
+  };
+  // A opens these channels (default options) and the pipeline starts. Returns them once B has
+  // them all and A's last is open; empty if that did not happen.
+  std::vector<Link> open(std::initializer_list<const char *> labels) {
+    std::vector<Link> links;
+    for (const char *label : labels) {
+      Link k;
+      k.a = gst_rtc_sctp_transport_create_data_channel(a, label, nullptr, nullptr);
+      if (!k.a)
+        return {};
+      ours.push_back(k.a);
+      k.sa = &seen();
+      watch(k.a, k.sa);
+      links.push_back(k);
+    }
+    start();
+    if (!wait_incoming(links.size()))
+      return {};
+    for (auto &k : links) { // B's by label: streams need not deliver their OPENs in order
+      std::lock_guard lk(m);
+      for (auto *dc : incoming) {
+        gchar *l = nullptr, *want = nullptr;
+        g_object_get(dc, "label", &l, nullptr);
+        g_object_get(k.a, "label", &want, nullptr);
+        if (g_strcmp0(l, want) == 0)
+          k.b = dc;
+        g_free(l);
+        g_free(want);
+      }
+      if (!k.b)
+        return {};
+      k.sb = &seen();
+      watch(k.b, k.sb);
+    }
+    Seen &last = *links.back().sa;
+    if (!last.wait([&] { return last.opened == 1; }))
+      return {};
+    return links;
+  }
+
   GstRtcDataChannel *wait_incoming(size_t n) {
     std::unique_lock lk(m);
     if (!cv.wait_for(lk, std::chrono::seconds(10), [&] { return incoming.size() >= n; }))
@@ -193,16 +240,11 @@ TEST(RtcSctp, NegotiatedChannelsOpenOnBothSidesWithoutDcep) {
 
 TEST(RtcSctp, FullBufferQueuesAndTellsWhenToResume) {
   Pair p;
-  auto *dc = create(p.a, "bulk", nullptr);
-  Seen &a = p.seen();
-  watch(dc, &a);
+  auto ch = p.open({"bulk"});
+  ASSERT_EQ(ch.size(), 1u);
+  GstRtcDataChannel *dc = ch[0].a;
+  Seen &a = *ch[0].sa, &b = *ch[0].sb;
   g_object_set(dc, "buffered-amount-low-threshold", (guint64)(256 * 1024), nullptr);
-  p.start();
-  GstRtcDataChannel *in = p.wait_incoming(1);
-  ASSERT_NE(in, nullptr);
-  Seen &b = p.seen();
-  watch(in, &b);
-  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
   // 16 MiB at once: far more than the association's buffer; nothing may be refused or lost.
   const int n = 256;
   guint64 peak = 0;
@@ -224,26 +266,14 @@ TEST(RtcSctp, FullBufferQueuesAndTellsWhenToResume) {
   guint64 buffered = 1;
   g_object_get(dc, "buffered-amount", &buffered, nullptr);
   EXPECT_EQ(buffered, 0u);
-  gst_object_unref(dc);
 }
 
 TEST(RtcSctp, CloseFromEitherSideIsSeenByTheOther) {
   Pair p;
-  auto *d1 = create(p.a, "one", nullptr);
-  auto *d2 = create(p.a, "two", nullptr);
-  Seen &a1 = p.seen();
-  Seen &a2 = p.seen();
-  watch(d1, &a1);
-  watch(d2, &a2);
-  p.start();
-  GstRtcDataChannel *in1 = p.wait_incoming(1);
-  GstRtcDataChannel *in2 = p.wait_incoming(2);
-  ASSERT_TRUE(in1 && in2);
-  Seen &b1 = p.seen();
-  Seen &b2 = p.seen();
-  watch(in1, &b1);
-  watch(in2, &b2);
-  ASSERT_TRUE(a2.wait([&] { return a2.opened == 1; }));
+  auto ch = p.open({"one", "two"});
+  ASSERT_EQ(ch.size(), 2u);
+  GstRtcDataChannel *d1 = ch[0].a, *in2 = ch[1].b;
+  Seen &a1 = *ch[0].sa, &b1 = *ch[0].sb, &a2 = *ch[1].sa, &b2 = *ch[1].sb;
   // A closes its first channel; B closes the second.
   g_signal_emit_by_name(d1, "close");
   gst_rtc_data_channel_close(in2);
@@ -258,8 +288,6 @@ TEST(RtcSctp, CloseFromEitherSideIsSeenByTheOther) {
   ASSERT_NE(err, nullptr);
   EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE)) << err->message;
   g_error_free(err);
-  gst_object_unref(d1);
-  gst_object_unref(d2);
 }
 
 TEST(RtcSctp, BadOptionsAndOversizeMessagesAreRefusedWithTheReason) {
@@ -283,15 +311,10 @@ TEST(RtcSctp, BadOptionsAndOversizeMessagesAreRefusedWithTheReason) {
 
   // The peer accepts 64 KiB (the default without a=max-message-size): a bigger send is a
   // TypeError and the channel goes on.
-  auto *dc = create(p.a, "c", nullptr);
-  Seen &a = p.seen();
-  watch(dc, &a);
-  p.start();
-  GstRtcDataChannel *in = p.wait_incoming(1);
-  ASSERT_NE(in, nullptr);
-  Seen &b = p.seen();
-  watch(in, &b);
-  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  auto ch = p.open({"c"});
+  ASSERT_EQ(ch.size(), 1u);
+  GstRtcDataChannel *dc = ch[0].a;
+  Seen &b = *ch[0].sb;
   std::string big = pattern(65537, 1);
   EXPECT_FALSE(gst_rtc_data_channel_send_string_full(dc, big.c_str(), &err));
   ASSERT_NE(err, nullptr);
@@ -300,7 +323,6 @@ TEST(RtcSctp, BadOptionsAndOversizeMessagesAreRefusedWithTheReason) {
   g_clear_error(&err);
   gst_rtc_data_channel_send_string(dc, "after");
   EXPECT_TRUE(b.wait([&] { return b.messages.size() == 1; }));
-  gst_object_unref(dc);
 }
 
 TEST(RtcSctp, MessageOverOurLimitIsAnErrorOnThatChannelOnly) {
@@ -308,21 +330,10 @@ TEST(RtcSctp, MessageOverOurLimitIsAnErrorOnThatChannelOnly) {
   // A believes B takes 16 MiB; B takes 4 MiB.
   g_object_set(p.a, "remote-max-message-size", (guint64)(16 << 20), nullptr);
   g_object_set(p.b, "remote-max-message-size", (guint64)(16 << 20), nullptr);
-  auto *big = create(p.a, "big", nullptr);
-  auto *other = create(p.a, "other", nullptr);
-  Seen &a1 = p.seen();
-  Seen &a2 = p.seen();
-  watch(big, &a1);
-  watch(other, &a2);
-  p.start();
-  GstRtcDataChannel *in1 = p.wait_incoming(1);
-  GstRtcDataChannel *in2 = p.wait_incoming(2);
-  ASSERT_TRUE(in1 && in2);
-  Seen &b1 = p.seen();
-  Seen &b2 = p.seen();
-  watch(in1, &b1);
-  watch(in2, &b2);
-  ASSERT_TRUE(a2.wait([&] { return a2.opened == 1; }));
+  auto ch = p.open({"big", "other"});
+  ASSERT_EQ(ch.size(), 2u);
+  GstRtcDataChannel *big = ch[0].a, *other = ch[1].a;
+  Seen &b1 = *ch[0].sb, &b2 = *ch[1].sb;
   std::string huge = pattern(5 << 20, 3);
   GBytes *bytes = g_bytes_new(huge.data(), huge.size());
   EXPECT_TRUE(gst_rtc_data_channel_send_data_full(big, bytes, nullptr));
@@ -335,21 +346,14 @@ TEST(RtcSctp, MessageOverOurLimitIsAnErrorOnThatChannelOnly) {
   EXPECT_TRUE(b1.wait([&] { return b1.messages.size() == 1; })) << "the next message arrives";
   EXPECT_EQ(b1.messages.empty() ? "" : b1.messages[0].second, "small after");
   EXPECT_TRUE(b2.errors.empty());
-  gst_object_unref(big);
-  gst_object_unref(other);
 }
 
 TEST(RtcSctp, GarbagePacketsAreDroppedAndTheAssociationGoesOn) {
   Pair p;
-  auto *dc = create(p.a, "c", nullptr);
-  Seen &a = p.seen();
-  watch(dc, &a);
-  p.start();
-  GstRtcDataChannel *in = p.wait_incoming(1);
-  ASSERT_NE(in, nullptr);
-  Seen &b = p.seen();
-  watch(in, &b);
-  ASSERT_TRUE(a.wait([&] { return a.opened == 1; }));
+  auto ch = p.open({"c"});
+  ASSERT_EQ(ch.size(), 1u);
+  GstRtcDataChannel *dc = ch[0].a;
+  Seen &a = *ch[0].sa, &b = *ch[0].sb;
   // Random bytes, truncated headers and a packet with a wrong checksum, straight into B.
   GstIterator *it = gst_bin_iterate_elements(GST_BIN(p.pipe));
   GValue v = G_VALUE_INIT;
@@ -384,24 +388,13 @@ TEST(RtcSctp, GarbagePacketsAreDroppedAndTheAssociationGoesOn) {
   gst_rtc_data_channel_send_string(dc, "still here");
   EXPECT_TRUE(b.wait([&] { return b.messages.size() == 1; }));
   EXPECT_TRUE(a.errors.empty() && b.errors.empty());
-  gst_object_unref(dc);
 }
 
 TEST(RtcSctp, ClosingTheTransportClosesEveryChannel) {
   Pair p;
-  auto *d1 = create(p.a, "one", nullptr);
-  auto *d2 = create(p.a, "two", nullptr);
-  Seen &a1 = p.seen();
-  Seen &a2 = p.seen();
-  watch(d1, &a1);
-  watch(d2, &a2);
-  p.start();
-  ASSERT_TRUE(p.wait_incoming(2));
-  Seen &b1 = p.seen();
-  Seen &b2 = p.seen();
-  watch(p.incoming[0], &b1);
-  watch(p.incoming[1], &b2);
-  ASSERT_TRUE(a2.wait([&] { return a2.opened == 1; }));
+  auto ch = p.open({"one", "two"});
+  ASSERT_EQ(ch.size(), 2u);
+  Seen &a1 = *ch[0].sa, &b1 = *ch[0].sb, &a2 = *ch[1].sa, &b2 = *ch[1].sb;
   gst_rtc_sctp_transport_close(p.a);
   EXPECT_TRUE(a1.wait([&] { return a1.closed == 1; }));
   EXPECT_TRUE(a2.wait([&] { return a2.closed == 1; }));
@@ -421,8 +414,6 @@ TEST(RtcSctp, ClosingTheTransportClosesEveryChannel) {
   ASSERT_NE(err, nullptr);
   EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
   g_error_free(err);
-  gst_object_unref(d1);
-  gst_object_unref(d2);
 }
 
 } // namespace

@@ -80,7 +80,9 @@ struct Peer {
   }
   // Lock held.
   void drain() {
-    for (auto &it : assoc->take()) {
+    std::vector<Item> items;
+    assoc->take(items);
+    for (auto &it : items) {
       if (auto *d = std::get_if<item::Data>(&it))
         set->on_data(d->sid, d->ppid, std::move(d->bytes), d->eor);
       else if (auto *u = std::get_if<item::Up>(&it))
@@ -92,8 +94,7 @@ struct Peer {
       else
         set->on_writable();
     }
-    for (auto &e : set->take_events())
-      events.push_back(std::move(e));
+    set->take_events(events);
     changed.notify_all();
   }
   void input(const std::vector<uint8_t> &p) {

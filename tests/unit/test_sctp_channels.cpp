@@ -92,10 +92,7 @@ struct Side {
   ChannelSet set;
   std::vector<Event> events;
   explicit Side(uint64_t max = 256 * 1024) : set(wire, max) {}
-  void collect() {
-    for (auto &e : set.take_events())
-      events.push_back(std::move(e));
-  }
+  void collect() { set.take_events(events); }
   template <typename T> std::vector<T> got() const {
     std::vector<T> v;
     for (auto &e : events)

@@ -15,8 +15,6 @@
 
 #include <gst/rtc/rtc-enumtypes.h>
 
-#include <mutex>
-
 GST_DEBUG_CATEGORY_STATIC(gst_rtc_data_channel_debug);
 #define GST_CAT_DEFAULT gst_rtc_data_channel_debug
 
@@ -27,8 +25,6 @@ struct _GstRtcDataChannel {
   GstRtcSCTPTransport *transport; // a reference, for the channel's life
   sctp::ChannelId ch;
   sctp::ChannelOptions opts; // as asked (or as the peer opened it)
-  std::mutex *sink_lock;     // protects sink
-  gstrtc::DataChannelSink *sink;
 };
 
 G_DEFINE_TYPE_WITH_CODE(GstRtcDataChannel, gst_rtc_data_channel, GST_TYPE_OBJECT,
@@ -105,23 +101,8 @@ static GBytes *bytes_of(std::vector<uint8_t> data) {
 
 void gstrtc::data_channel_emit_message(GstRtcDataChannel *dc, bool binary,
                                        std::vector<uint8_t> data) {
-  DataChannelSink sink;
-  {
-    std::lock_guard lk(*dc->sink_lock);
-    if (dc->sink)
-      sink = *dc->sink;
-  }
   guint sig = signals[binary ? SIGNAL_ON_MESSAGE_DATA : SIGNAL_ON_MESSAGE_STRING];
-  bool wanted = g_signal_has_handler_pending(dc, sig, 0, TRUE);
-  if (sink) {
-    if (!wanted) {
-      sink(binary, data);
-      return;
-    }
-    std::vector<uint8_t> copy = data;
-    sink(binary, copy);
-  }
-  if (!wanted)
+  if (!g_signal_has_handler_pending(dc, sig, 0, TRUE))
     return;
   if (binary) {
     GBytes *b = bytes_of(std::move(data));
@@ -157,13 +138,6 @@ void gstrtc::data_channel_emit_close(GstRtcDataChannel *dc) {
 
 void gstrtc::data_channel_emit_buffered_low(GstRtcDataChannel *dc) {
   g_signal_emit(dc, signals[SIGNAL_ON_BUFFERED_AMOUNT_LOW], 0);
-}
-
-void gstrtc::data_channel_set_sink(GstRtcDataChannel *dc, DataChannelSink sink) {
-  std::lock_guard lk(*dc->sink_lock);
-  delete std::exchange(dc->sink, nullptr);
-  if (sink)
-    dc->sink = new DataChannelSink(std::move(sink));
 }
 
 // --- public API
@@ -257,15 +231,11 @@ void gst_rtc_data_channel_close(GstRtcDataChannel *channel) {
 
 static void gst_rtc_data_channel_init(GstRtcDataChannel *self) {
   new (&self->opts) sctp::ChannelOptions();
-  self->sink_lock = new std::mutex;
-  self->sink = nullptr;
 }
 
 static void gst_rtc_data_channel_finalize(GObject *object) {
   auto *self = GST_RTC_DATA_CHANNEL(object);
   self->opts.~ChannelOptions();
-  delete self->sink;
-  delete self->sink_lock;
   gst_clear_object(&self->transport);
   G_OBJECT_CLASS(gst_rtc_data_channel_parent_class)->finalize(object);
 }

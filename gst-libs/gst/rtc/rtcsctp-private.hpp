@@ -58,11 +58,6 @@ GSTRTC_INTERNAL void data_channel_emit_error(GstRtcDataChannel *dc, const std::s
 GSTRTC_INTERNAL void data_channel_emit_close(GstRtcDataChannel *dc);
 GSTRTC_INTERNAL void data_channel_emit_buffered_low(GstRtcDataChannel *dc);
 
-// A consumer of the channel's messages besides the signals (rtcbin's src pad for the channel).
-// Called in delivery order, with no lock held; null removes it.
-using DataChannelSink = std::function<void(bool binary, std::vector<uint8_t> &data)>;
-GSTRTC_INTERNAL void data_channel_set_sink(GstRtcDataChannel *dc, DataChannelSink sink);
-
 // RFC 8832 §5.1 priority values and the W3C priority types (webrtc-priority §4.1).
 GSTRTC_INTERNAL uint16_t priority_value(GstRtcPriorityType p);
 GSTRTC_INTERNAL GstRtcPriorityType priority_type(uint16_t v);

@@ -23,7 +23,6 @@
 #include <gst/rtc/rtc-enumtypes.h>
 
 #include <atomic>
-#include <deque>
 #include <map>
 #include <mutex>
 
@@ -58,6 +57,12 @@ gstrtc::WorkerPool &pool() {
 
 enum Notify : unsigned { N_STATE = 1, N_LIMITS = 2 };
 
+// One event ready to emit, with the channel object it is about (none: the association's).
+struct Work {
+  Ref<GstRtcDataChannel> dc;
+  sctp::Event ev;
+};
+
 } // namespace
 
 struct GstRtcSCTPTransportPrivate {
@@ -69,9 +74,14 @@ struct GstRtcSCTPTransportPrivate {
   // The channels not closed yet (a reference each, so their signals reach the application
   // even when it kept none).
   std::map<sctp::ChannelId, GstRtcDataChannel *> objects;
-  std::deque<sctp::Event> pending; // to deliver, in order
-  unsigned notify = 0;             // Notify bits to deliver
-  bool delivering = false;         // a thread is delivering `pending`
+  // Reused from packet to packet (no allocation once they have grown): what the association
+  // reported, and the events to deliver, in order.
+  std::vector<sctp::Item> items;
+  std::vector<sctp::Event> pending;
+  unsigned notify = 0;     // Notify bits to deliver
+  bool delivering = false; // a thread is delivering `pending`
+  // The batch being emitted: touched only by the thread that set `delivering`.
+  std::vector<Work> delivery;
   GstRtcSCTPTransportState state = GST_RTC_SCTP_TRANSPORT_STATE_NEW;
   guint local_port = 5000, remote_port = 5000;
   guint64 remote_max = 65536; // RFC 8841 §6.1: absent means 64 KiB
@@ -167,13 +177,10 @@ static void maybe_start(GstRtcSCTPTransport *self) {
   p.chans.set_dtls_role(client);
   p.chans.set_remote_max_message_size(p.remote_max);
   sctp::AssociationConfig cfg;
-  // RFC 8261 §5: an SCTP packet must fit one DTLS record. usrsctp's packets may come out a few
-  // bytes over the path MTU it is given (9 measured, with I-DATA): leave a margin.
-  constexpr size_t kUsrsctpSlack = 32;
-  if (p.dtls) {
+  if (p.dtls) { // RFC 8261 §5: an SCTP packet must fit one DTLS record
     size_t mtu = gstrtc::dtls_transport_core(p.dtls).data_mtu();
-    if (mtu > kUsrsctpSlack && mtu - kUsrsctpSlack < cfg.mtu)
-      cfg.mtu = mtu - kUsrsctpSlack;
+    if (mtu > 0 && mtu < cfg.mtu)
+      cfg.mtu = mtu;
   }
   cfg.local_port = uint16_t(p.local_port);
   cfg.remote_port = uint16_t(p.remote_port);
@@ -228,21 +235,11 @@ static void feed(GstRtcSCTPTransport *self, sctp::Item &it) {
   }
 }
 
-namespace {
-// One event ready to emit, with the object it is about.
-struct Work {
-  Ref<GstRtcDataChannel> dc;
-  sctp::Event ev;
-  bool incoming = false;
-};
-} // namespace
-
-// With the lock held: the objects the batch is about (new ones for incoming channels).
-static std::vector<Work> resolve(GstRtcSCTPTransport *self, std::deque<sctp::Event> batch) {
+// With the lock held, by the delivering thread: `pending` becomes `delivery`, with the objects
+// the events are about (new ones for incoming channels).
+static void resolve(GstRtcSCTPTransport *self) {
   auto &p = *self->priv;
-  std::vector<Work> out;
-  out.reserve(batch.size());
-  for (auto &e : batch) {
+  for (auto &e : p.pending) {
     Work w{{}, std::move(e)};
     if (auto *in = std::get_if<sctp::ev::Incoming>(&w.ev)) {
       sctp::ChannelOptions o;
@@ -252,7 +249,6 @@ static std::vector<Work> resolve(GstRtcSCTPTransport *self, std::deque<sctp::Eve
       gst_object_ref_sink(dc);
       p.objects[in->ch] = dc;
       w.dc = Ref<GstRtcDataChannel>(dc);
-      w.incoming = true;
     } else {
       sctp::ChannelId ch = std::visit([](auto &x) { return x.ch; }, w.ev);
       auto o = p.objects.find(ch);
@@ -265,9 +261,9 @@ static std::vector<Work> resolve(GstRtcSCTPTransport *self, std::deque<sctp::Eve
         p.objects.erase(o);
       }
     }
-    out.push_back(std::move(w));
+    p.delivery.push_back(std::move(w));
   }
-  return out;
+  p.pending.clear();
 }
 
 static void emit(GstRtcSCTPTransport *self, Work &w) {
@@ -303,21 +299,30 @@ static void emit(GstRtcSCTPTransport *self, Work &w) {
       w.ev);
 }
 
-// With the lock held (released while emitting): takes what the association reported and
-// delivers every event. One thread delivers at a time, so events keep their order; a thread
-// that finds another delivering leaves its events to it.
+// With the lock held: what the association reported goes to the channel layer, and what the
+// application must hear joins `pending`.
+static void collect(GstRtcSCTPTransport *self) {
+  auto &p = *self->priv;
+  if (p.assoc) {
+    p.assoc->take(p.items);
+    for (auto &it : p.items)
+      feed(self, it);
+    p.items.clear();
+  }
+  p.chans.take_events(p.pending);
+}
+
+// With the lock held (released while emitting): collects and delivers every event. One thread
+// delivers at a time, so events keep their order; a thread that finds another delivering
+// leaves its events to it.
 static void pump(GstRtcSCTPTransport *self, Lock &lk) {
   auto &p = *self->priv;
-  if (p.assoc)
-    for (auto &it : p.assoc->take())
-      feed(self, it);
-  for (auto &e : p.chans.take_events())
-    p.pending.push_back(std::move(e));
+  collect(self);
   if (p.delivering)
     return;
   p.delivering = true;
   while (!p.pending.empty() || p.notify) {
-    auto work = resolve(self, std::exchange(p.pending, {}));
+    resolve(self);
     unsigned notify = std::exchange(p.notify, 0);
     lk.unlock();
     if (notify & N_STATE)
@@ -326,15 +331,11 @@ static void pump(GstRtcSCTPTransport *self, Lock &lk) {
       g_object_notify_by_pspec(G_OBJECT(self), props[PROP_MAX_CHANNELS]);
       g_object_notify_by_pspec(G_OBJECT(self), props[PROP_MAX_MESSAGE_SIZE]);
     }
-    for (auto &w : work)
+    for (auto &w : p.delivery)
       emit(self, w);
-    work.clear(); // the last references go with no lock held
+    p.delivery.clear(); // the last references go with no lock held
     lk.lock();
-    if (p.assoc) // what handlers sent may have produced more
-      for (auto &it : p.assoc->take())
-        feed(self, it);
-    for (auto &e : p.chans.take_events())
-      p.pending.push_back(std::move(e));
+    collect(self); // what handlers sent may have produced more
   }
   p.delivering = false;
 }

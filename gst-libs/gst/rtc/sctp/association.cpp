@@ -220,9 +220,12 @@ Status Association::setup() {
   set_opt(sock_, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, idata);
   // No path MTU discovery in usrsctp: packets sized for DTLS over any path; ICE consent does
   // the liveness checks heartbeats would.
+  // usrsctp's packets may come out a few bytes over the path MTU it is given (9 measured, with
+  // I-DATA): it is told less, so that no packet exceeds cfg_.mtu.
+  constexpr size_t kUsrsctpSlack = 32;
   struct sctp_paddrparams pp{};
   pp.spp_flags = SPP_PMTUD_DISABLE | SPP_HB_DISABLE;
-  pp.spp_pathmtu = uint32_t(cfg_.mtu);
+  pp.spp_pathmtu = uint32_t(cfg_.mtu > 2 * kUsrsctpSlack ? cfg_.mtu - kUsrsctpSlack : cfg_.mtu);
   set_opt(sock_, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, pp);
 
   struct sockaddr_conn local{};
@@ -266,7 +269,7 @@ void Association::handle_packet(std::span<const uint8_t> packet) {
   usrsctp_conninput(conn_.get(), packet.data(), packet.size(), 0);
 }
 
-std::vector<Item> Association::take() {
+void Association::take(std::vector<Item> &out) {
   if (!rest_.empty()) // room may have come: the message taken in pieces goes on
     send_rest();
   {
@@ -275,8 +278,9 @@ std::vector<Item> Association::take() {
     failed_resets_.clear();
   }
   retry_resets();
+  out.clear();
   std::lock_guard lk(inbox_lock_);
-  return std::exchange(inbox_, {});
+  std::swap(out, inbox_); // the inbox keeps out's buffer: no allocation per packet
 }
 
 void Association::push(Item it) {

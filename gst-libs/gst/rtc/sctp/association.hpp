@@ -31,7 +31,7 @@ namespace gstrtc::sctp {
 struct AssociationConfig {
   uint16_t local_port = 5000, remote_port = 5000; // a=sctp-port
   uint16_t streams = 1024;                        // each way: max-channels
-  size_t mtu = 1200;                              // of SCTP packets, before DTLS
+  size_t mtu = 1200;                              // the largest SCTP packet (before DTLS)
 };
 
 namespace item {
@@ -71,7 +71,7 @@ public:
   // Both sides connect (RFC 8841 §9.3 relies on SCTP's handling of simultaneous opens).
   Status connect();
   void handle_packet(std::span<const uint8_t> packet);
-  std::vector<Item> take();
+  void take(std::vector<Item> &out); // replaces out's contents
 
   // Transport: a message bigger than the socket's room is taken in pieces (explicit EOR); the
   // rest goes out as room appears, and until then every send answers Full.

@@ -119,7 +119,12 @@ public:
   uint64_t bytes_sent() const { return bytes_sent_; }
   uint64_t bytes_received() const { return bytes_received_; }
 
-  std::vector<Event> take_events() { return std::exchange(events_, {}); }
+  // Moves what happened onto the end of `out` (the set keeps its buffer for the next ones).
+  void take_events(std::vector<Event> &out) {
+    for (auto &e : events_)
+      out.push_back(std::move(e));
+    events_.clear();
+  }
 
 private:
   struct Pending {
