@@ -83,15 +83,23 @@ struct _GstRtcBin {
   PeerConnection *pc;
 };
 
+static void child_proxy_init(gpointer iface, gpointer);
+
 G_DEFINE_TYPE_WITH_CODE(GstRtcBin, gst_rtc_bin, GST_TYPE_BIN,
                         GST_DEBUG_CATEGORY_INIT(gst_rtc_bin_debug, "rtcbin", 0,
-                                                "WebRTC peer connection"));
+                                                "WebRTC peer connection");
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_CHILD_PROXY, child_proxy_init));
 GST_ELEMENT_REGISTER_DEFINE(rtcbin, "rtcbin", GST_RANK_NONE, GST_TYPE_RTC_BIN);
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
     "sink_%u", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS("application/x-rtp"));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS("application/x-rtp"));
+// Data channels as pads (rtcbin/datapads.hpp): one message per buffer.
+static GstStaticPadTemplate data_sink_template = GST_STATIC_PAD_TEMPLATE(
+    "data_sink_%s", GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate data_src_template = GST_STATIC_PAD_TEMPLATE(
+    "data_src_%s", GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS("application/x-rtc-data"));
 
 enum {
   PROP_0,
@@ -361,14 +369,48 @@ static void restart_ice(GstRtcBin *self) {
 static GstPad *request_new_pad(GstElement *element, GstPadTemplate *templ, const gchar *name,
                                const GstCaps *caps) {
   auto *self = GST_RTC_BIN(element);
+  if (g_str_has_prefix(templ->name_template, "data_")) {
+    GstPad *pad = self->pc->request_data_pad(name, templ);
+    if (!pad)
+      return nullptr;
+    gst_pad_set_active(pad, GST_STATE(element) >= GST_STATE_PAUSED);
+    gst_element_add_pad(element, pad);
+    // gst-launch sets "data_sink_x::ordered=false" when the child appears.
+    gst_child_proxy_child_added(GST_CHILD_PROXY(element), G_OBJECT(pad), GST_PAD_NAME(pad));
+    return pad;
+  }
   if (templ->direction != GST_PAD_SINK)
     return nullptr;
   return self->pc->request_sink_pad(name, caps);
 }
 
+// GstBin's children are its elements; the data pads are children too, so that their
+// properties can be set as "data_sink_x::prop" (as compositor's "sink_0::xpos").
+static GstChildProxyInterface *parent_child_proxy;
+
+static GObject *child_by_name(GstChildProxy *proxy, const gchar *name) {
+  if (g_str_has_prefix(name, "data_")) {
+    if (GstPad *pad = gst_element_get_static_pad(GST_ELEMENT(proxy), name))
+      return G_OBJECT(pad);
+  }
+  return parent_child_proxy->get_child_by_name(proxy, name);
+}
+
+static void child_proxy_init(gpointer iface, gpointer) {
+  parent_child_proxy =
+      static_cast<GstChildProxyInterface *>(g_type_interface_peek_parent(iface));
+  static_cast<GstChildProxyInterface *>(iface)->get_child_by_name = child_by_name;
+  static_cast<GstChildProxyInterface *>(iface)->get_child_by_index =
+      parent_child_proxy->get_child_by_index;
+  static_cast<GstChildProxyInterface *>(iface)->get_children_count =
+      parent_child_proxy->get_children_count;
+}
+
 static void release_pad(GstElement *element, GstPad *pad) {
   auto *self = GST_RTC_BIN(element);
   self->pc->release_pad(pad);
+  if (GST_IS_RTC_BIN_DATA_SINK_PAD(pad) || GST_IS_RTC_BIN_DATA_SRC_PAD(pad))
+    gst_child_proxy_child_removed(GST_CHILD_PROXY(element), G_OBJECT(pad), GST_PAD_NAME(pad));
   gst_element_remove_pad(element, pad);
 }
 
@@ -591,6 +633,10 @@ static void gst_rtc_bin_class_init(GstRtcBinClass *klass) {
                                                        GST_TYPE_RTC_BIN_PAD);
   gst_element_class_add_static_pad_template_with_gtype(element_class, &src_template,
                                                        GST_TYPE_RTC_BIN_PAD);
+  gst_element_class_add_static_pad_template_with_gtype(element_class, &data_sink_template,
+                                                       GST_TYPE_RTC_BIN_DATA_SINK_PAD);
+  gst_element_class_add_static_pad_template_with_gtype(element_class, &data_src_template,
+                                                       GST_TYPE_RTC_BIN_DATA_SRC_PAD);
   gst_element_class_set_static_metadata(
       element_class, "WebRTC peer connection", "Filter/Network/WebRTC",
       "A WebRTC peer connection with webrtcbin's API (offer/answer, ICE, DTLS-SRTP, RTP)",

@@ -7,6 +7,7 @@
 
 #include <gst/gst.h>
 #include <gst/rtc/rtc.h>
+#include <glib/gstdio.h>
 #include <gtest/gtest.h>
 
 #include "datachannel_watch.hpp"
@@ -589,4 +590,134 @@ TEST(RtcBin, DataChannelNextToMediaAndBadOptionsRefused) {
   int before = call.b.count("video");
   EXPECT_TRUE(call.b.wait([&] { return call.b.video >= before + 10; }, 10000));
   gst_object_unref(dc);
+}
+
+namespace {
+
+// What arrives on a fakesink: bytes hashed in order, buffers counted, EOS seen.
+struct Received {
+  std::mutex m;
+  std::condition_variable cv;
+  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+  size_t bytes = 0, buffers = 0;
+  bool eos = false;
+  ~Received() { g_checksum_free(sum); }
+  void attach(GstElement *sink) {
+    g_object_set(sink, "signal-handoffs", TRUE, nullptr);
+    g_signal_connect(sink, "handoff", G_CALLBACK(+[](GstElement *, GstBuffer *buf, GstPad *,
+                                                     Received *r) {
+                       GstMapInfo map;
+                       gst_buffer_map(buf, &map, GST_MAP_READ);
+                       std::lock_guard lk(r->m);
+                       g_checksum_update(r->sum, map.data, map.size);
+                       r->bytes += map.size;
+                       r->buffers++;
+                       gst_buffer_unmap(buf, &map);
+                     }),
+                     this);
+    GstPad *pad = gst_element_get_static_pad(sink, "sink");
+    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                      [](GstPad *, GstPadProbeInfo *info, gpointer d) {
+                        auto *r = static_cast<Received *>(d);
+                        if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
+                          std::lock_guard lk(r->m);
+                          r->eos = true;
+                          r->cv.notify_all();
+                        }
+                        return GST_PAD_PROBE_OK;
+                      },
+                      this, nullptr);
+    gst_object_unref(pad);
+  }
+};
+
+std::string write_temp(const std::string &data, const char *name) {
+  gchar *path = g_build_filename(g_get_tmp_dir(), name, nullptr);
+  std::string p = path;
+  g_free(path);
+  EXPECT_TRUE(g_file_set_contents(p.c_str(), data.data(), gssize(data.size()), nullptr));
+  return p;
+}
+
+} // namespace
+
+// Data channels as pads, written as gst-launch lines: A sends a file (one message per
+// 64 KiB buffer, paced by max-buffered) and a text stream whose channel options are set as
+// "data_sink_meta::prop"; B takes the file from its data_src_file pad, byte-exact, then EOS
+// when A's EOS has closed the channel.
+TEST(RtcBin, DataPadsSendAFileAndTextFromGstLaunchLines) {
+  std::string file = pattern(3 * 1024 * 1024 + 123, 7);
+  std::string text = "h\xc3\xa9llo w\xc3\xb6rld, a text stream\n";
+  std::string fpath = write_temp(file, "gst-rtc-datapad.bin");
+  std::string tpath = write_temp(text, "gst-rtc-datapad.txt");
+  gchar *a_desc = g_strdup_printf(
+      "data_sink_file::max-buffered=262144 data_sink_meta::max-retransmits=0 "
+      "data_sink_meta::protocol=meta/1 data_sink_meta::ordered=false "
+      "filesrc location=%s blocksize=65536 ! pc.data_sink_file "
+      "filesrc location=%s ! text/x-raw,format=utf8 ! pc.data_sink_meta",
+      fpath.c_str(), tpath.c_str());
+  std::deque<Seen> seen;
+  Peer a("A", 30, a_desc), b("B", 30,
+                             "pc.data_src_file ! fakesink name=out sync=false "
+                             "pc.data_src_meta ! fakesink name=meta sync=false");
+  g_free(a_desc);
+  a.remote = &b;
+  b.remote = &a;
+  Received got, got_text;
+  for (auto [name, r] : {std::pair{"out", &got}, std::pair{"meta", &got_text}}) {
+    GstElement *sink = gst_bin_get_by_name(GST_BIN(b.pipe), name);
+    r->attach(sink);
+    gst_object_unref(sink);
+  }
+  Incoming in_b(b.pc);
+  std::atomic<bool> needed{false};
+  g_signal_connect(a.pc, "on-negotiation-needed",
+                   G_CALLBACK(+[](GstElement *, std::atomic<bool> *n) { *n = true; }), &needed);
+  gst_element_set_state(b.pipe, GST_STATE_PLAYING);
+  gst_element_set_state(a.pipe, GST_STATE_PLAYING);
+  ASSERT_TRUE(a.wait([&] { return needed.load(); }, 10000)) << "no on-negotiation-needed";
+  negotiate(a, b);
+
+  {
+    std::unique_lock lk(got.m);
+    ASSERT_TRUE(got.cv.wait_for(lk, std::chrono::seconds(30), [&] { return got.eos; }))
+        << got.bytes << " of " << file.size() << " bytes before the timeout";
+    EXPECT_EQ(got.bytes, file.size());
+    EXPECT_EQ(got.buffers, (file.size() + 65535) / 65536) << "one buffer per message";
+    GChecksum *want = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(want, reinterpret_cast<const guchar *>(file.data()), file.size());
+    EXPECT_STREQ(g_checksum_get_string(got.sum), g_checksum_get_string(want));
+    g_checksum_free(want);
+  }
+  // The text stream's channel has the options of the pad's properties; strings arrive as such.
+  GstRtcDataChannel *meta = nullptr;
+  for (size_t n = 1; n <= 2 && !meta; n++) {
+    GstRtcDataChannel *dc = in_b.wait(n);
+    ASSERT_NE(dc, nullptr) << "B got " << n - 1 << " channels";
+    gchar *label = nullptr;
+    g_object_get(dc, "label", &label, nullptr);
+    if (g_strcmp0(label, "meta") == 0)
+      meta = dc;
+    g_free(label);
+  }
+  ASSERT_NE(meta, nullptr);
+  gint rexmit = -1;
+  gboolean ordered = TRUE;
+  gchar *protocol = nullptr;
+  g_object_get(meta, "max-retransmits", &rexmit, "ordered", &ordered, "protocol", &protocol,
+               nullptr);
+  EXPECT_EQ(rexmit, 0);
+  EXPECT_FALSE(ordered);
+  EXPECT_STREQ(protocol, "meta/1");
+  g_free(protocol);
+  {
+    std::unique_lock lk(got_text.m);
+    ASSERT_TRUE(got_text.cv.wait_for(lk, std::chrono::seconds(5), [&] { return got_text.eos; }));
+    EXPECT_EQ(got_text.bytes, text.size());
+    EXPECT_EQ(got_text.buffers, 1u);
+  }
+  EXPECT_TRUE(a.errors.empty() && b.errors.empty())
+      << (a.errors.empty() ? "" : a.errors[0]) << (b.errors.empty() ? "" : b.errors[0]);
+  g_remove(fpath.c_str());
+  g_remove(tpath.c_str());
 }

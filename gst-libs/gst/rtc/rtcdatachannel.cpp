@@ -15,6 +15,8 @@
 
 #include <gst/rtc/rtc-enumtypes.h>
 
+#include <mutex>
+
 GST_DEBUG_CATEGORY_STATIC(gst_rtc_data_channel_debug);
 #define GST_CAT_DEFAULT gst_rtc_data_channel_debug
 
@@ -25,6 +27,8 @@ struct _GstRtcDataChannel {
   GstRtcSCTPTransport *transport; // a reference, for the channel's life
   sctp::ChannelId ch;
   sctp::ChannelOptions opts; // as asked (or as the peer opened it)
+  std::mutex hook_lock;      // guards hook (the pointer, not the call)
+  std::shared_ptr<gstrtc::DataChannelHook> hook;
 };
 
 G_DEFINE_TYPE_WITH_CODE(GstRtcDataChannel, gst_rtc_data_channel, GST_TYPE_OBJECT,
@@ -99,10 +103,28 @@ static GBytes *bytes_of(std::vector<uint8_t> data) {
       v->data(), v->size(), [](gpointer p) { delete static_cast<std::vector<uint8_t> *>(p); }, v);
 }
 
+void gstrtc::data_channel_set_hook(GstRtcDataChannel *dc, std::shared_ptr<DataChannelHook> hook) {
+  std::lock_guard lk(dc->hook_lock);
+  dc->hook = std::move(hook);
+}
+
+gstrtc::Status gstrtc::data_channel_send(GstRtcDataChannel *dc, std::span<const uint8_t> data,
+                                         bool binary) {
+  return sctp_transport_send(dc->transport, dc->ch, data, binary);
+}
+
 void gstrtc::data_channel_emit_message(GstRtcDataChannel *dc, bool binary,
                                        std::vector<uint8_t> data) {
   guint sig = signals[binary ? SIGNAL_ON_MESSAGE_DATA : SIGNAL_ON_MESSAGE_STRING];
-  if (!g_signal_has_handler_pending(dc, sig, 0, TRUE))
+  bool wanted = g_signal_has_handler_pending(dc, sig, 0, TRUE);
+  std::shared_ptr<DataChannelHook> hook;
+  {
+    std::lock_guard lk(dc->hook_lock);
+    hook = dc->hook;
+  }
+  if (hook)
+    (*hook)(binary, wanted ? std::vector<uint8_t>(data) : std::move(data));
+  if (!wanted)
     return;
   if (binary) {
     GBytes *b = bytes_of(std::move(data));
@@ -231,11 +253,15 @@ void gst_rtc_data_channel_close(GstRtcDataChannel *channel) {
 
 static void gst_rtc_data_channel_init(GstRtcDataChannel *self) {
   new (&self->opts) sctp::ChannelOptions();
+  new (&self->hook_lock) std::mutex();
+  new (&self->hook) std::shared_ptr<gstrtc::DataChannelHook>();
 }
 
 static void gst_rtc_data_channel_finalize(GObject *object) {
   auto *self = GST_RTC_DATA_CHANNEL(object);
   self->opts.~ChannelOptions();
+  self->hook.~shared_ptr();
+  self->hook_lock.~mutex();
   gst_clear_object(&self->transport);
   G_OBJECT_CLASS(gst_rtc_data_channel_parent_class)->finalize(object);
 }

@@ -8,6 +8,7 @@
 #include <gst/rtc/rtcsctptransport.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -57,6 +58,16 @@ GSTRTC_INTERNAL void data_channel_emit_message(GstRtcDataChannel *dc, bool binar
 GSTRTC_INTERNAL void data_channel_emit_error(GstRtcDataChannel *dc, const std::string &message);
 GSTRTC_INTERNAL void data_channel_emit_close(GstRtcDataChannel *dc);
 GSTRTC_INTERNAL void data_channel_emit_buffered_low(GstRtcDataChannel *dc);
+
+// For rtcbin's data pads: where the channel's messages go besides its signals (the message is
+// moved there when no "on-message-*" handler wants it too). Called by the delivering thread
+// with no lock held; set or cleared from any thread.
+using DataChannelHook = std::function<void(bool binary, std::vector<uint8_t> &&data)>;
+GSTRTC_INTERNAL void data_channel_set_hook(GstRtcDataChannel *dc,
+                                           std::shared_ptr<DataChannelHook> hook);
+// Sends with no GBytes made (the bytes are copied once, into the association's queue).
+GSTRTC_INTERNAL Status data_channel_send(GstRtcDataChannel *dc, std::span<const uint8_t> data,
+                                         bool binary);
 
 // RFC 8832 §5.1 priority values and the W3C priority types (webrtc-priority §4.1).
 GSTRTC_INTERNAL uint16_t priority_value(GstRtcPriorityType p);

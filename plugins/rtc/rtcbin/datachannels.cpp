@@ -18,6 +18,7 @@ GstRtcSCTPTransport *PeerConnection::sctp_locked() {
 
 void PeerConnection::on_sctp_data_channel(GstRtcSCTPTransport *, GstRtcDataChannel *dc,
                                           PeerConnection *self) {
+  self->data_pads_.channel_opened(dc); // before its first message
   if (self->cb_.data_channel)
     self->cb_.data_channel(dc);
 }
@@ -38,12 +39,28 @@ GstRtcDataChannel *PeerConnection::create_data_channel(const char *label,
       gst_rtc_sctp_transport_create_data_channel(t.get(), label, options, error);
   if (!dc)
     return nullptr;
+  gboolean negotiated = FALSE;
+  g_object_get(dc, "negotiated", &negotiated, nullptr);
+  if (negotiated) // both ends made it: it is the peer's too, for data_src pads
+    data_pads_.channel_opened(dc);
+  want_data();
+  return dc;
+}
+
+void PeerConnection::want_data() {
   {
     std::lock_guard lk(lock_);
     engine().want_data_channel(); // the first one needs an m=application (W3C §6.2 step 17)
   }
   chain([this] { op_check_negotiation(); }, nullptr);
-  return dc;
+}
+
+GstPad *PeerConnection::request_data_pad(const char *name, GstPadTemplate *templ) {
+  GstPad *pad = templ->direction == GST_PAD_SINK ? data_pads_.new_sink_pad(name, templ)
+                                                 : data_pads_.new_src_pad(name, templ);
+  if (pad)
+    want_data();
+  return pad;
 }
 
 GstRtcSCTPTransport *PeerConnection::sctp_transport() {

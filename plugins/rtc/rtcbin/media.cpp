@@ -130,6 +130,10 @@ GstPad *PeerConnection::request_sink_pad(const char *name, const GstCaps *caps) 
 }
 
 void PeerConnection::release_pad(GstPad *pad) {
+  if (GST_IS_RTC_BIN_DATA_SINK_PAD(pad) || GST_IS_RTC_BIN_DATA_SRC_PAD(pad)) {
+    data_pads_.release(pad);
+    return;
+  }
   std::shared_ptr<Sender> sender;
   {
     std::lock_guard lk(lock_);

@@ -51,7 +51,11 @@ WorkerPool &operations_pool() {
 } // namespace
 
 PeerConnection::PeerConnection(GstBin *bin, BinCallbacks callbacks)
-    : bin_(bin), cb_(std::move(callbacks)), queue_(std::make_unique<OpQueue>(operations_pool())) {}
+    : bin_(bin), cb_(std::move(callbacks)),
+      data_pads_([this](const char *label, const GstStructure *opts, GError **error) {
+        return create_data_channel(label, opts, error);
+      }),
+      queue_(std::make_unique<OpQueue>(operations_pool())) {}
 
 PeerConnection::~PeerConnection() {
   queue_.reset(); // waits for the running operation; pending ones get their replies
@@ -145,6 +149,7 @@ void PeerConnection::close_data_channels() {
 }
 
 void PeerConnection::stop() {
+  data_pads_.stop(); // before the channels close: sink pads stop waiting, src pads let go
   close_data_channels();
   std::unique_lock lk(lock_);
   for (auto &e : entries_)

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/opqueue.hpp"
+#include "datapads.hpp"
 #include "jsep/negotiator.hpp"
 #include "rtc-gref.hpp"
 #include "sender.hpp"
@@ -78,6 +79,9 @@ public:
 
   // Pads (application thread).
   GstPad *request_sink_pad(const char *name, const GstCaps *caps);
+  // datachannels.cpp: data_sink_<label> / data_src_<label> (datapads.hpp); they need an
+  // m=application, so negotiation follows.
+  GstPad *request_data_pad(const char *name, GstPadTemplate *templ);
   void release_pad(GstPad *pad);
 
   // Properties.
@@ -159,12 +163,14 @@ private:
   void apply_data(const jsep::Plan &plan);
   Ref<GstRtcSCTPTransport> take_sctp(); // the caller closes it, with no lock held
   void close_data_channels();           // not under lock_
+  void want_data();                     // not under lock_: an m=application, negotiated
   static void on_sctp_data_channel(GstRtcSCTPTransport *, GstRtcDataChannel *dc,
                                    PeerConnection *self);
   static void on_receiving_rtcp(GObject *session, GstBuffer *buf, PeerConnection *self);
 
   GstBin *bin_;
   BinCallbacks cb_;
+  DataPads data_pads_; // its own lock; taken with none of ours held
   std::unique_ptr<OpQueue> queue_;
 
   // Lock order: lock_ before media_lock_. Neither is held while signals are emitted.
