@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -18,6 +19,7 @@ struct Seen {
   std::mutex m;
   std::condition_variable cv;
   int opened = 0, closed = 0, low = 0;
+  bool open_from_state = false; // opened counted from ready-state, before its on-open
   std::vector<std::string> errors;
   std::deque<std::pair<bool, std::string>> messages; // binary?, bytes
   std::function<void(GstRtcDataChannel *, bool, const std::string &)> on_message;
@@ -36,8 +38,12 @@ struct Seen {
 };
 
 void watch(GstRtcDataChannel *dc, Seen *seen) {
-  g_signal_connect(dc, "on-open",
-                   G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->opened++; }); }),
+  g_signal_connect(dc, "on-open", G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) {
+                     s->bump([s] {
+                       if (!std::exchange(s->open_from_state, false))
+                         s->opened++;
+                     });
+                   }),
                    seen);
   g_signal_connect(dc, "on-close",
                    G_CALLBACK(+[](GstRtcDataChannel *, Seen *s) { s->bump([s] { s->closed++; }); }),
@@ -68,6 +74,17 @@ void watch(GstRtcDataChannel *dc, Seen *seen) {
                      s->bump([s, v] { s->messages.emplace_back(true, v); });
                    }),
                    seen);
+  // The channel may have opened before the handlers were connected (the peer's ACK can come
+  // back before create-data-channel returns): what applications must do, check the state.
+  GstRtcDataChannelState state;
+  g_object_get(dc, "ready-state", &state, nullptr);
+  if (state == GST_RTC_DATA_CHANNEL_STATE_OPEN)
+    seen->bump([seen] {
+      if (seen->opened == 0) {
+        seen->opened = 1;
+        seen->open_from_state = true;
+      }
+    });
 }
 
 // Deterministic bytes: message `seed` of `n` bytes (printable, no NUL: valid as a string).

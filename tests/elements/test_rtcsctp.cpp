@@ -96,6 +96,11 @@ struct Pair {
   // them all and A's last is open; empty if that did not happen.
   std::vector<Link> open(std::initializer_list<const char *> labels) {
     std::vector<Link> links;
+    size_t before;
+    {
+      std::lock_guard lk(m);
+      before = incoming.size();
+    }
     for (const char *label : labels) {
       Link k;
       k.a = gst_rtc_sctp_transport_create_data_channel(a, label, nullptr, nullptr);
@@ -107,8 +112,11 @@ struct Pair {
       links.push_back(k);
     }
     start();
-    if (!wait_incoming(links.size()))
+    if (!wait_incoming(before + links.size())) {
+      ADD_FAILURE() << "B got " << incoming.size() - before << " of " << links.size()
+                    << " channels";
       return {};
+    }
     for (auto &k : links) { // B's by label: streams need not deliver their OPENs in order
       std::lock_guard lk(m);
       for (auto *dc : incoming) {
@@ -120,14 +128,18 @@ struct Pair {
         g_free(l);
         g_free(want);
       }
-      if (!k.b)
+      if (!k.b) {
+        ADD_FAILURE() << "B has no channel with A's label";
         return {};
+      }
       k.sb = &seen();
       watch(k.b, k.sb);
     }
     Seen &last = *links.back().sa;
-    if (!last.wait([&] { return last.opened == 1; }))
+    if (!last.wait([&] { return last.opened == 1; })) {
+      ADD_FAILURE() << "A's last channel never opened (on-open seen " << last.opened << " times)";
       return {};
+    }
     return links;
   }
 
@@ -288,6 +300,14 @@ TEST(RtcSctp, CloseFromEitherSideIsSeenByTheOther) {
   ASSERT_NE(err, nullptr);
   EXPECT_TRUE(g_error_matches(err, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE)) << err->message;
   g_error_free(err);
+  // A channel opened right after the simultaneous closes opens and carries data.
+  auto again = p.open({"three"});
+  guint64 queued = 0;
+  gint sid = -1;
+  g_object_get(p.ours.back(), "buffered-amount", &queued, "id", &sid, nullptr);
+  ASSERT_EQ(again.size(), 1u) << "a channel opened after the closes never opened (state "
+                              << ready_state(p.ours.back()) << ", id " << sid << ", queued "
+                              << queued << ")";
 }
 
 TEST(RtcSctp, BadOptionsAndOversizeMessagesAreRefusedWithTheReason) {

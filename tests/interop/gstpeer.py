@@ -5,8 +5,13 @@ arrives (decodebin) and counts decoded video frames and audio buffers. Signallin
 and trickled candidates handed to another object with the same small interface
 (set_remote / add_candidate), so a GstPeer can talk to another GstPeer in the same process, or
 to aiortc or a browser through a relay.
+
+A peer may be data-only (video=None, audio=False: no sources); DataScript then drives its data
+channels for the data channel interop tests (see dcplan.py for the messages).
 """
 import threading
+
+import dcplan
 
 import gi
 
@@ -51,6 +56,7 @@ class GstPeer:
         self.frames = {"video": 0, "audio": 0}
         self.per_pad = {}  # src pad name -> decoded frames
         self.states = []
+        self.state_log = []  # (monotonic seconds, connection state)
         self.negotiations = 0
         self.pipeline = Gst.Pipeline.new(name)
         self.pc = Gst.ElementFactory.make(factory, "pc")
@@ -129,7 +135,9 @@ class GstPeer:
             self.errors.append("%s: %s (%s)" % (msg.src.get_name(), err.message, dbg))
 
     def _on_state(self, pc, _p):
-        self.states.append(pc.get_property("connection-state").value_nick)
+        state = pc.get_property("connection-state").value_nick
+        self.states.append(state)
+        self.state_log.append((round(GLib.get_monotonic_time() / 1e6, 2), state))
 
     # --- signalling ----------------------------------------------------------------------
 
@@ -275,18 +283,25 @@ def run_loop_until(pred, timeout):
 class AiortcPeer:
     """aiortc in a child process (tests/interop/aiortc_peer.py), as a GstPeer's remote."""
 
-    def __init__(self, role, video="vp8", seconds=12):
+    def __init__(self, role, video="vp8", seconds=12, data=None):
+        """data: None for media, or {"limit": ..., "count": ..., "small": ...}: data channels
+        only (aiortc_peer.py --data), reported as they go (report()) and driven by command()."""
         import json
         import os
         import subprocess
         import sys
         self.json = json
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "aiortc_peer.py")
-        self.proc = subprocess.Popen(
-            [sys.executable, script, role, "--video", video, "--seconds", str(seconds)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        args = [sys.executable, script, role, "--video", video, "--seconds", str(seconds)]
+        if data is not None:
+            args += ["--data", "--limit", str(data["limit"]), "--count", str(data["count"]),
+                     "--small", str(data["small"])]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
         self.remote = None
         self.result = None
+        self.latest = {}
+        self.logs = []
         self.errors = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -298,10 +313,27 @@ class AiortcPeer:
                 self.remote.set_remote(msg["type"], msg["sdp"])
             elif msg["type"] == "result":
                 self.result = msg
+            elif msg["type"] == "report":
+                self.latest = msg
+            elif msg["type"] == "log":
+                self.logs.append(msg["msg"])
+
+    def _write(self, obj):
+        self.proc.stdin.write(self.json.dumps(obj) + "\n")
+        self.proc.stdin.flush()
 
     def set_remote(self, kind, text):
-        self.proc.stdin.write(self.json.dumps({"type": kind, "sdp": text}) + "\n")
-        self.proc.stdin.flush()
+        self._write({"type": kind, "sdp": text})
+
+    def report(self):
+        """Data mode: the latest {"state": ..., "channels": {label: status}} from aiortc."""
+        return self.latest
+
+    def command(self, name, **kw):
+        """Data mode: start (a held channel's messages), close or ping a channel
+        ({"type": name, "label": ...}); stop ends the child."""
+        kw["type"] = name
+        self._write(kw)
 
     def add_candidate(self, mline, cand):
         pass  # aiortc 1.4 takes candidates in the description only
@@ -326,7 +358,10 @@ class ChromiumPeer:
              "--disable-features=WebRtcHideLocalIpsWithMdns",
              "--autoplay-policy=no-user-gesture-required"]
 
-    def __init__(self, role, video="vp8"):
+    def __init__(self, role, video="vp8", data=None):
+        """data: None for media (fake camera and microphone), or {"plan": [[binary, size],
+        ...], "small": n}: data channels only, no getUserMedia (see DataScript for what the
+        page does); result then holds {"state": ..., "channels": {label: status}}."""
         import http.server
         import json
         import os
@@ -337,7 +372,7 @@ class ChromiumPeer:
         self.remote = None
         self.result = {}
         self.logs = []
-        self.config = {"role": role, "video": video}
+        self.config = {"role": role, "video": video, "data": data}
         self.outbox = queue.Queue()
         here = os.path.dirname(os.path.abspath(__file__))
         page = open(os.path.join(here, "chromium_page.html"), "rb").read()
@@ -353,7 +388,10 @@ class ChromiumPeer:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except BrokenPipeError:
+                    pass  # the browser went away (the test closed it) during a long poll
 
             def do_GET(self):
                 if self.path == "/":
@@ -402,8 +440,12 @@ class ChromiumPeer:
     def add_candidate(self, mline, cand):
         self.outbox.put({"type": "candidate", "mline": mline, "candidate": cand})
 
-    def command(self, name):
-        self.outbox.put({"type": name})
+    def command(self, name, **kw):
+        kw["type"] = name
+        self.outbox.put(kw)
+
+    def report(self):
+        return self.result
 
     def close(self):
         self.proc.terminate()
@@ -413,3 +455,252 @@ class ChromiumPeer:
             self.proc.kill()
         self.server.shutdown()
         self.profile.cleanup()
+
+
+class DataScript:
+    """What one side of a data channel interop test does, for a GstPeer (rtcbin or webrtcbin).
+    chromium_page.html (data mode) and aiortc_peer.py (--data) do the same:
+
+    - open(label, ...) opens a channel of ours; once open we send it either the plan (the
+      messages of dcplan.plan, checked in order when echoed) or `small` short messages (checked
+      as a set: for unordered and max-retransmits=0 channels), or, with hold=True, once
+      start(label) says so;
+    - every message on a channel the other side opened is echoed back unchanged at once;
+    - close(label) closes a channel, ping(label) sends one more string (echo checked in order);
+    - command(name, label) is any of these by name ("start", "close", "ping"), as the other
+      sides take them;
+    - status() says per label what happened (the same fields on every side).
+
+    Signals come from the bin's threads: everything is under one lock. Sends go out from a
+    thread of their own; `high_water` (bytes) makes it wait while buffered-amount is above it
+    (None: all at once; rtcbin queues without dropping)."""
+
+    def __init__(self, peer, plan=None, small=100, high_water=None):
+        self.peer = peer
+        self.rtc = peer.rtc
+        self.plan = plan or []
+        self.small = small
+        self.high_water = high_water
+        self.lock = threading.Lock()
+        self.channels = {}  # label -> record (a dict, see _record)
+        self.unexpected = []  # on-data-channel with a label we already have, etc.
+        peer.pc.connect("on-data-channel", self._on_data_channel)
+
+    # --- channels ------------------------------------------------------------------------
+
+    def open(self, label, kind, hold=False, **options):
+        """kind: "plan" or "small"; hold: send only on start(label); options:
+        create-data-channel fields (ordered=False, max_retransmits=0, ...)."""
+        opts = None
+        if options:
+            opts = Gst.Structure.new_empty("options")
+            for k, v in options.items():
+                opts.set_value(k.replace("_", "-"), v)
+        obj = self.peer.pc.emit("create-data-channel", label, opts)
+        assert obj is not None, "create-data-channel %s %s refused" % (label, options)
+        if kind == "plan":
+            msgs = [dcplan.message(self.plan, i) for i in range(len(self.plan))]
+        else:
+            msgs = small_messages(label, self.small)
+        rec = self._record(label, obj, True, kind, msgs)
+        rec["hold"] = hold
+        self._watch(rec)
+        return obj
+
+    def start(self, label):
+        """Sends the messages of a channel opened with hold=True (once it is open)."""
+        rec = self.channels[label]
+        with self.lock:
+            go = rec["hold"] and rec["opened"]
+            rec["hold"] = False
+        if go:
+            threading.Thread(target=self._send_all, args=(rec,), daemon=True).start()
+
+    def _record(self, label, obj, mine, kind=None, msgs=None):
+        rec = {"label": label, "obj": obj, "mine": mine, "kind": kind, "msgs": msgs or [],
+               "opened": False, "closed": False, "sent": 0, "echoed": 0, "received": 0,
+               "pings": [], "pings_echoed": 0, "bad": [], "errors": [], "left": None,
+               "hold": False}
+        if kind == "small":
+            rec["left"] = {}
+            for m in rec["msgs"]:
+                rec["left"][_key(m)] = rec["left"].get(_key(m), 0) + 1
+        with self.lock:
+            if label in self.channels:
+                self.unexpected.append("a second channel labelled %r" % label)
+            self.channels[label] = rec
+        return rec
+
+    def _on_data_channel(self, _pc, obj):
+        label = obj.get_property("label")
+        rec = self._record(label, obj, False)
+        self._watch(rec)
+        if self._state(obj) == "open":
+            self._on_open(obj, rec)
+
+    def _watch(self, rec):
+        obj = rec["obj"]
+        obj.connect("on-open", self._on_open, rec)
+        obj.connect("on-close", self._on_close, rec)
+        obj.connect("on-error", self._on_error, rec)
+        obj.connect("on-message-string", self._on_string, rec)
+        obj.connect("on-message-data", self._on_data, rec)
+
+    STATES = {1: "connecting", 2: "open", 3: "closing", 4: "closed"}
+
+    @staticmethod
+    def _state(obj):
+        # By number: webrtcbin 1.22 starts its channels at 0, no value of its enum (value_nick
+        # of it crashes PyGObject).
+        v = int(obj.get_property("ready-state"))
+        return DataScript.STATES.get(v, "new (%d)" % v)
+
+    def _on_open(self, _obj, rec):
+        with self.lock:
+            if rec["opened"]:
+                return
+            rec["opened"] = True
+        if rec["mine"] and not rec["hold"]:
+            threading.Thread(target=self._send_all, args=(rec,), daemon=True).start()
+
+    def _on_close(self, _obj, rec):
+        with self.lock:
+            rec["closed"] = True
+
+    def _on_error(self, _obj, err, rec):
+        with self.lock:
+            rec["errors"].append(getattr(err, "message", str(err)))
+
+    # --- messages ------------------------------------------------------------------------
+
+    def _send(self, rec, msg):
+        obj = rec["obj"]
+        try:
+            if self.rtc:  # the _full variants say why a message was refused
+                if isinstance(msg, str):
+                    obj.send_string_full(msg)
+                else:
+                    obj.send_data_full(GLib.Bytes.new(msg))
+            elif isinstance(msg, str):  # webrtcbin 1.22: NULL is the empty message
+                obj.emit("send-string", msg if msg else None)
+            else:
+                obj.emit("send-data", GLib.Bytes.new(msg) if msg else None)
+        except GLib.Error as e:
+            with self.lock:
+                rec["errors"].append("send %s: %s" % (dcplan.describe(msg), e.message))
+            return False
+        return True
+
+    def _send_all(self, rec):
+        for msg in rec["msgs"]:
+            if self.high_water is not None:
+                wait_for(lambda: rec["obj"].get_property("buffered-amount") <= self.high_water
+                         or rec["closed"], 30)
+            if not self._send(rec, msg):
+                return
+            with self.lock:
+                rec["sent"] += 1
+
+    def _on_string(self, _obj, text, rec):
+        self._on_message(rec, text if text is not None else "")
+
+    def _on_data(self, _obj, data, rec):
+        got = data.get_data() if data is not None else None
+        self._on_message(rec, bytes(got) if got else b"")
+
+    def _on_message(self, rec, msg):
+        if not rec["mine"]:
+            self._send(rec, msg)
+            with self.lock:
+                rec["received"] += 1
+            return
+        with self.lock:
+            if rec["kind"] == "small" and rec["echoed"] < len(rec["msgs"]):
+                k = _key(msg)
+                if rec["left"].get(k, 0) > 0:
+                    rec["left"][k] -= 1
+                else:
+                    _bad(rec, "unexpected echo (%s)" % dcplan.describe(msg))
+                rec["echoed"] += 1
+                return
+            i = rec["echoed"]
+            if i < len(rec["msgs"]):
+                want = rec["msgs"][i]
+                rec["echoed"] += 1
+            elif i - len(rec["msgs"]) < len(rec["pings"]):
+                want = rec["pings"][i - len(rec["msgs"])]
+                rec["echoed"] += 1
+                rec["pings_echoed"] += 1
+            else:
+                _bad(rec, "echo %d: more echoes than messages sent (%s)" % (
+                    i, dcplan.describe(msg)))
+                return
+            diff = dcplan.difference(want, msg)
+            if diff:
+                _bad(rec, "echo %d: %s" % (i, diff))
+
+    def ping(self, label):
+        rec = self.channels[label]
+        text = "ping %d from %s ✓" % (len(rec["pings"]), label)
+        with self.lock:
+            rec["pings"].append(text)
+        return self._send(rec, text)
+
+    def close(self, label):
+        self.channels[label]["obj"].emit("close")
+
+    # --- results -------------------------------------------------------------------------
+
+    def status(self):
+        out = {}
+        with self.lock:
+            recs = list(self.channels.values())
+        for rec in recs:
+            obj = rec["obj"]
+            rexmit = obj.get_property("max-retransmits")
+            with self.lock:
+                s = {k: rec[k] for k in ("label", "mine", "kind", "hold", "opened", "closed",
+                                         "sent", "echoed", "received", "pings_echoed")}
+                s["bad"] = list(rec["bad"])
+                s["errors"] = list(rec["errors"])
+                s["pings"] = len(rec["pings"])
+                s["expected"] = len(rec["msgs"])
+                s["missing"] = sum(rec["left"].values()) if rec["left"] else 0
+            s["state"] = self._state(obj)
+            s["ordered"] = obj.get_property("ordered")
+            s["maxRetransmits"] = None if rexmit < 0 else rexmit
+            s["done"] = s["mine"] and s["echoed"] >= s["expected"] and s["missing"] == 0
+            out[rec["label"]] = s
+        return out
+
+    def report(self):
+        return {"channels": self.status(), "unexpected": list(self.unexpected)}
+
+    def command(self, name, label):
+        if name == "start":
+            self.start(label)
+        elif name == "close":
+            self.close(label)
+        elif name == "ping":
+            self.ping(label)
+
+
+def small_messages(label, n):
+    """The short messages of an unordered or max-retransmits=0 channel: distinct, strings and
+    binary alternating (the same on every side)."""
+    out = []
+    for i in range(n):
+        text = "%s #%d ✓" % (label, i)
+        out.append(text if i % 2 == 0 else (text * (1 + i % 7)).encode())
+    return out
+
+
+def _key(msg):
+    return ("s", msg) if isinstance(msg, str) else ("b", bytes(msg))
+
+
+def _bad(rec, what):
+    if len(rec["bad"]) < 10:
+        rec["bad"].append(what)
+    elif len(rec["bad"]) == 10:
+        rec["bad"].append("... (more)")

@@ -151,6 +151,7 @@ GstFlowReturn send_buffer(GstRtcBinDataSinkPad *p, GstElement *bin, GstBuffer *b
   bool binary = !st->text;
   std::string label = st->label;
   lk.unlock();
+  GST_LOG_OBJECT(p, "sending %" G_GSIZE_FORMAT " bytes", gst_buffer_get_size(buf));
   BufferMap map(buf, GST_MAP_READ);
   if (!map) {
     GST_ELEMENT_ERROR(bin, RESOURCE, WRITE, ("Cannot read a buffer"), ("%s", GST_PAD_NAME(p)));
@@ -201,6 +202,7 @@ gboolean sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
     set_flushing(st, false);
     break;
   case GST_EVENT_EOS: { // RFC 8831 §6.7: closed once what is queued has gone
+    GST_DEBUG_OBJECT(pad, "EOS: closing the channel");
     Ref<GstRtcDataChannel> dc;
     {
       std::lock_guard lk(st->lock);
@@ -529,6 +531,7 @@ void queue_message(const SrcPtr &b, std::vector<uint8_t> &&data) {
 void on_bound_close(GstRtcDataChannel *dc, SrcPtr *bp) {
   SrcBinding &b = **bp;
   std::lock_guard lk(b.lock);
+  GST_DEBUG_OBJECT(b.pad, "a channel of '%s' closed", b.label.c_str());
   b.open.erase(dc);
   if (b.pad && !b.flushing && b.open.empty()) {
     b.queue.push_back(nullptr); // EOS once the last bound channel has closed

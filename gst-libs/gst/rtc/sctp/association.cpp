@@ -218,15 +218,25 @@ Status Association::setup() {
   // up other streams on the wire.
   struct sctp_assoc_value idata{SCTP_FUTURE_ASSOC, 1};
   set_opt(sock_, IPPROTO_SCTP, SCTP_INTERLEAVING_SUPPORTED, idata);
-  // No path MTU discovery in usrsctp: packets sized for DTLS over any path; ICE consent does
-  // the liveness checks heartbeats would.
+  // No path MTU discovery in usrsctp: packets sized for DTLS over any path.
   // usrsctp's packets may come out a few bytes over the path MTU it is given (9 measured, with
   // I-DATA): it is told less, so that no packet exceeds cfg_.mtu.
+  // Heartbeats every second or two (RFC 9260 §8.3): an idle data-only session has no RTCP,
+  // and the ICE transport takes silence for a lost peer (its consent check, RFC 7675, only
+  // hears inbound datagrams); the peer's HEARTBEAT ACKs are that sign of life.
   constexpr size_t kUsrsctpSlack = 32;
   struct sctp_paddrparams pp{};
-  pp.spp_flags = SPP_PMTUD_DISABLE | SPP_HB_DISABLE;
+  pp.spp_flags = SPP_PMTUD_DISABLE | SPP_HB_ENABLE;
+  pp.spp_hbinterval = 1000; // ms, plus one RTO with jitter
   pp.spp_pathmtu = uint32_t(cfg_.mtu > 2 * kUsrsctpSlack ? cfg_.mtu - kUsrsctpSlack : cfg_.mtu);
   set_opt(sock_, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, pp);
+  // RFC 9260 §16's RTO.min of 1 s stalls a loaded association for a second on each lost
+  // retransmission; browsers' stacks use a few hundred ms (the path is one ICE pair).
+  struct sctp_rtoinfo rto{};
+  rto.srto_initial = 1000;
+  rto.srto_min = 200;
+  rto.srto_max = 10000;
+  set_opt(sock_, IPPROTO_SCTP, SCTP_RTOINFO, rto);
 
   struct sockaddr_conn local{};
   local.sconn_family = AF_CONN;
@@ -393,6 +403,10 @@ constexpr size_t kPiece = 64 * 1024;
 bool Association::send_pieces(const SendSpec &spec, std::span<const uint8_t> data, size_t *off,
                               bool *failed) {
   Driving d(this);
+  // Armed before trying: the SACK that makes room may be handled by another thread between
+  // usrsctp saying EAGAIN and us looking; armed after, its upcall would find nobody waiting
+  // and, with nothing left in flight, no later one would come (the sender stalls for good).
+  want_writable_ = true;
   while (*off < data.size()) {
     size_t n = std::min(kPiece, data.size() - *off);
     struct sctp_sendv_spa spa = make_spa(spec, *off + n == data.size());
@@ -400,15 +414,14 @@ bool Association::send_pieces(const SendSpec &spec, std::span<const uint8_t> dat
                               SCTP_SENDV_SPA, 0);
     if (r <= 0) {
       // 0: in explicit-EOR mode usrsctp may take nothing without saying EAGAIN.
-      if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
-        want_writable_ = true;
-        return false;
-      }
+      if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+        return false; // still armed
       *failed = true;
       return false;
     }
     *off += size_t(r);
   }
+  want_writable_ = false; // a wakeup already pushed meanwhile only costs a flush
   return true;
 }
 
@@ -435,6 +448,7 @@ bool Association::send_rest() {
     return false;
   rest_ = {};
   rest_off_ = 0;
+  retry_resets(); // a reset that waited for this message's tail
   return true;
 }
 
@@ -444,21 +458,27 @@ void Association::reset_streams(std::span<const uint16_t> sids) {
 }
 
 // RFC 6525 allows one outstanding request: resets asked for meanwhile wait for the next turn.
+// A stream whose message is still partly in rest_ waits: usrsctp would reset it with the
+// message's tail not yet given to it, and the peer would lose (or abort on) that message.
 void Association::retry_resets() {
   if (pending_resets_.empty())
     return;
-  size_t n = pending_resets_.size();
-  std::vector<uint8_t> buf(sizeof(struct sctp_reset_streams) + 2 * n);
+  std::vector<uint16_t> now, later;
+  for (uint16_t sid : pending_resets_)
+    (!rest_.empty() && sid == rest_spec_.sid ? later : now).push_back(sid);
+  if (now.empty())
+    return;
+  std::vector<uint8_t> buf(sizeof(struct sctp_reset_streams) + 2 * now.size());
   auto *srs = reinterpret_cast<struct sctp_reset_streams *>(buf.data());
   srs->srs_assoc_id = SCTP_ALL_ASSOC;
   srs->srs_flags = SCTP_STREAM_RESET_OUTGOING;
-  srs->srs_number_streams = uint16_t(n);
-  std::copy(pending_resets_.begin(), pending_resets_.end(), srs->srs_stream_list);
+  srs->srs_number_streams = uint16_t(now.size());
+  std::copy(now.begin(), now.end(), srs->srs_stream_list);
   Driving d(this);
   int r = usrsctp_setsockopt(sock_, IPPROTO_SCTP, SCTP_RESET_STREAMS, buf.data(),
                              socklen_t(buf.size()));
   if (r == 0 || (errno != EBUSY && errno != EALREADY && errno != EAGAIN))
-    pending_resets_.clear(); // sent, or refused for good (EINVAL: already reset)
+    pending_resets_ = std::move(later); // sent, or refused for good (EINVAL: already reset)
 }
 
 } // namespace gstrtc::sctp
