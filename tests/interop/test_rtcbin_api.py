@@ -153,6 +153,24 @@ def test_bad_descriptions_get_error_replies_and_change_nothing():
     other_pipe.set_state(Gst.State.NULL)
 
 
+def test_description_before_start_is_refused_with_the_reason():
+    """A description needs the bin's elements: in NULL state it gets an InvalidState reply
+    (no criticals from half-built transports), and the same one applies once started."""
+    pipe, pc = make_bin()
+    other_pipe, other = make_bin(ready=True)
+    other.emit("create-data-channel", "chat", None)
+    good = offer_text(other)
+    r = call(pc, "set-remote-description", description(GstRtc.SDPType.OFFER, good))
+    assert "error" in r and r["error"].matches(GstRtc.error_quark(), GstRtc.Error.INVALID_STATE)
+    assert "READY" in r["error"].message, r["error"].message
+    assert pc.get_property("remote-description") is None
+    pipe.set_state(Gst.State.READY)
+    assert call(pc, "set-remote-description", description(GstRtc.SDPType.OFFER, good)) == {}
+    assert "answer" in call(pc, "create-answer", None)
+    pipe.set_state(Gst.State.NULL)
+    other_pipe.set_state(Gst.State.NULL)
+
+
 def test_bad_candidates_get_error_replies():
     pa, a = make_bin(ready=True)
     pb, b = make_bin(ready=True)

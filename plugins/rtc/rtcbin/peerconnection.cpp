@@ -221,10 +221,15 @@ void PeerConnection::op_set_description(bool local, jsep::SdpType type, sdp::Mes
   Result<jsep::Plan> plan = invalid_state("");
   {
     std::lock_guard lk(lock_);
-    if (!local && type == jsep::SdpType::Offer)
-      resolve_pending_pads(true);
-    plan = local ? engine().set_local_description(type, msg.get())
-                 : engine().set_remote_description(type, msg.get());
+    if (!rtpbin_) { // NULL state: no bin to build the transports in yet (webrtcbin refuses too)
+      plan = invalid_state("rtcbin is not started: set it to READY or above before applying "
+                           "a description");
+    } else {
+      if (!local && type == jsep::SdpType::Offer)
+        resolve_pending_pads(true);
+      plan = local ? engine().set_local_description(type, msg.get())
+                   : engine().set_remote_description(type, msg.get());
+    }
     if (plan) {
       std::string err = apply_plan(*plan, out);
       if (!err.empty()) {
