@@ -149,7 +149,6 @@ GstFlowReturn send_buffer(GstRtcBinDataSinkPad *p, GstElement *bin, GstBuffer *b
     return GST_FLOW_ERROR;
   }
   bool binary = !st->text;
-  std::string label = st->label;
   lk.unlock();
   GST_LOG_OBJECT(p, "sending %" G_GSIZE_FORMAT " bytes", gst_buffer_get_size(buf));
   BufferMap map(buf, GST_MAP_READ);
@@ -159,10 +158,13 @@ GstFlowReturn send_buffer(GstRtcBinDataSinkPad *p, GstElement *bin, GstBuffer *b
   }
   auto sent = data_channel_send(dc.get(), {map.data(), map.size()}, binary);
   if (!sent) {
+    gchar *label = nullptr;
+    g_object_get(dc.get(), "label", &label, nullptr);
     GST_ELEMENT_ERROR(bin, RESOURCE, WRITE,
-                      ("Cannot send on data channel '%s': %s", label.c_str(),
+                      ("Cannot send on data channel '%s': %s", label,
                        sent.error().message.c_str()),
                       ("%s: a buffer of %" G_GSIZE_FORMAT " bytes", GST_PAD_NAME(p), map.size()));
+    g_free(label);
     return GST_FLOW_ERROR;
   }
   return GST_FLOW_OK;

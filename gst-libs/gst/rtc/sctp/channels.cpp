@@ -197,6 +197,23 @@ Status ChannelSet::send(ChannelId ch, std::span<const uint8_t> data, bool binary
   const ChannelParams &p = c->opts.params;
   SendSpec spec{*c->sid, uint32_t(ppid_for(binary, data.size())), p.ordered, p.reliability,
                 p.reliability_param};
+  // Nothing waiting anywhere: straight to the association, with no copy of ours (queued
+  // messages go first, and in round robin, so only when there are none).
+  if (!data.empty() && ready_.empty() && !blocked_ && connected_) {
+    SendResult r = t_.send(spec, data);
+    if (r == SendResult::Sent) {
+      messages_sent_++;
+      bytes_sent_ += data.size();
+      // As if queued and sent at once: the amount rose by the message and fell back.
+      if (c->buffered + data.size() > c->low_threshold && c->buffered <= c->low_threshold)
+        events_.push_back(ev::BufferedLow{ch});
+      return Ok{};
+    }
+    if (r == SendResult::Failed)
+      return Error{ErrorCode::OperationError, "the SCTP association refused a message of " +
+                                                  std::to_string(data.size()) + " bytes"};
+    blocked_ = true; // Full: queued below, sent when room comes
+  }
   std::vector<uint8_t> bytes;
   if (data.empty())
     bytes.push_back(0); // RFC 8831 §6.6: SCTP cannot carry an empty message
