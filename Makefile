@@ -14,6 +14,7 @@ bench: build
 	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc bench/run-ice-bench.sh $(BUILD)
 	GST_PLUGIN_PATH=$(BUILD)/plugins/rtc $(BUILD)/bench/srtp-bench
 	bench/run-pc-bench.sh $(abspath $(BUILD))
+	bench/run-dc-bench.sh $(abspath $(BUILD)) --runs 3 --mb 100
 
 deps:
 	scripts/install-deps.sh

@@ -650,6 +650,27 @@ struct Received {
   }
 };
 
+// Starts both; A offers when it asks for a negotiation (its data pads do), B answers.
+void start_when_needed(Peer &a, Peer &b) {
+  struct Flag {
+    Peer *peer;
+    bool needed = false; // under peer->m
+  } flag{&a};
+  gulong id = g_signal_connect(a.pc, "on-negotiation-needed",
+                               G_CALLBACK(+[](GstElement *, Flag *f) {
+                                 std::lock_guard lk(f->peer->m);
+                                 f->needed = true;
+                                 f->peer->cv.notify_all();
+                               }),
+                               &flag);
+  gst_element_set_state(b.pipe, GST_STATE_PLAYING);
+  gst_element_set_state(a.pipe, GST_STATE_PLAYING);
+  bool asked = a.wait([&] { return flag.needed; }, 10000);
+  g_signal_handler_disconnect(a.pc, id);
+  ASSERT_TRUE(asked) << "no on-negotiation-needed";
+  negotiate(a, b);
+}
+
 std::string write_temp(const std::string &data, const char *name) {
   gchar *path = g_build_filename(g_get_tmp_dir(), name, nullptr);
   std::string p = path;
@@ -689,13 +710,7 @@ TEST(RtcBin, DataPadsSendAFileAndTextFromGstLaunchLines) {
     gst_object_unref(sink);
   }
   Incoming in_b(b.pc);
-  std::atomic<bool> needed{false};
-  g_signal_connect(a.pc, "on-negotiation-needed",
-                   G_CALLBACK(+[](GstElement *, std::atomic<bool> *n) { *n = true; }), &needed);
-  gst_element_set_state(b.pipe, GST_STATE_PLAYING);
-  gst_element_set_state(a.pipe, GST_STATE_PLAYING);
-  ASSERT_TRUE(a.wait([&] { return needed.load(); }, 10000)) << "no on-negotiation-needed";
-  negotiate(a, b);
+  ASSERT_NO_FATAL_FAILURE(start_when_needed(a, b));
 
   {
     std::unique_lock lk(got.m);
@@ -835,13 +850,7 @@ TEST(RtcBin, BulkDataThroughLossAndReorderingArrivesByteExact) {
   const int loss = g_getenv("RTC_BULK_LOSS") ? atoi(g_getenv("RTC_BULK_LOSS")) : 5;
   const int reorder = g_getenv("RTC_BULK_REORDER") ? atoi(g_getenv("RTC_BULK_REORDER")) : 2;
   BadPath a_out(1, loss, reorder), b_out(2, loss, reorder);
-  std::atomic<bool> needed{false};
-  g_signal_connect(a.pc, "on-negotiation-needed",
-                   G_CALLBACK(+[](GstElement *, std::atomic<bool> *n) { *n = true; }), &needed);
-  gst_element_set_state(b.pipe, GST_STATE_PLAYING);
-  gst_element_set_state(a.pipe, GST_STATE_PLAYING);
-  ASSERT_TRUE(a.wait([&] { return needed.load(); }, 10000)) << "no on-negotiation-needed";
-  negotiate(a, b);
+  ASSERT_NO_FATAL_FAILURE(start_when_needed(a, b));
   a_out.attach(a.pc); // the transports exist once the answer is applied
   b_out.attach(b.pc);
   gint64 t0 = g_get_monotonic_time();

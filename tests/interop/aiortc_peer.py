@@ -261,13 +261,11 @@ def bad(c, what):
         c["bad"].append("... (more)")
 
 
-async def main_data(args):
-    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    side = DataSide(pc, args)
-    pc.on("connectionstatechange", side.changed.set)
-    reporter = asyncio.ensure_future(side.report_loop())
-    if args.role == "offer":
-        side.open_all()  # before the offer, so it has an m=application
+async def negotiate(pc, role, prepare):
+    """Offer or answer over stdin/stdout (with candidates: aiortc does not trickle); prepare()
+    adds what we send, before the offer or once the offer is applied."""
+    if role == "offer":
+        prepare()
         await pc.setLocalDescription(await pc.createOffer())
         send({"type": "offer", "sdp": pc.localDescription.sdp})
         msg = await read_line()
@@ -275,9 +273,17 @@ async def main_data(args):
     else:
         msg = await read_line()
         await pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], msg["type"]))
-        side.open_all()
+        prepare()
         await pc.setLocalDescription(await pc.createAnswer())
         send({"type": "answer", "sdp": pc.localDescription.sdp})
+
+
+async def main_data(args):
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    side = DataSide(pc, args)
+    pc.on("connectionstatechange", side.changed.set)
+    reporter = asyncio.ensure_future(side.report_loop())
+    await negotiate(pc, args.role, side.open_all)  # offerer: channels before the offer
     while True:
         line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         if not line:
@@ -323,22 +329,12 @@ async def main():
 
     pc.on("track", lambda track: asyncio.ensure_future(consume(track)))
     pc.on("connectionstatechange", lambda: states.append(pc.connectionState))
-    if args.role == "offer":
+    def add_tracks():  # the answerer's take the offered transceivers of each kind
         pc.addTrack(Pattern())
         pc.addTrack(Tone())
         prefer(pc, args.video)
-        await pc.setLocalDescription(await pc.createOffer())
-        send({"type": "offer", "sdp": pc.localDescription.sdp})
-        msg = await read_line()
-        await pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], msg["type"]))
-    else:
-        msg = await read_line()
-        await pc.setRemoteDescription(RTCSessionDescription(msg["sdp"], msg["type"]))
-        pc.addTrack(Pattern())  # takes the offered transceivers of each kind
-        pc.addTrack(Tone())
-        prefer(pc, args.video)
-        await pc.setLocalDescription(await pc.createAnswer())
-        send({"type": "answer", "sdp": pc.localDescription.sdp})
+
+    await negotiate(pc, args.role, add_tracks)
     deadline = time.time() + args.seconds
     while time.time() < deadline and not (decoded["video"] >= 60 and decoded["audio"] >= 60):
         await asyncio.sleep(0.1)

@@ -59,8 +59,7 @@ class WebrtcbinRemote:
         self.peer = GstPeer("webrtcbin", "webrtcbin", video=None, audio=False)
         self.script = DataScript(self.peer, plan, SMALL, high_water=HIGH_WATER)
         self.logs = self.errors = self.peer.errors  # bus errors, failed promises
-        if role == "offer":
-            self.peer.offer_when_needed()
+        self.role = role
         self.peer.start()  # webrtcbin refuses create-data-channel and descriptions below READY
 
     @property
@@ -78,7 +77,11 @@ class WebrtcbinRemote:
         self.peer.add_candidate(mline, cand)
 
     def open(self):
-        open_channels(self.script, "peer")  # an offerer offers now
+        open_channels(self.script, "peer")
+        # An offerer offers now, once, with its channels. Not on on-negotiation-needed: webrtcbin
+        # 1.22 may fire it while starting, before the remote is known, and not again after.
+        if self.role == "offer":
+            self.peer.offer()
 
     def report(self):
         state = self.peer.pc.get_property("connection-state").value_nick
