@@ -139,8 +139,8 @@ class Peer:
         return GstWebRTC.WebRTCSessionDescription.new(t, msg)
 
 
-def offer_when_needed(a, b):
-    """a offers to b (once) when a says negotiation is needed."""
+def offer_when_needed(a, b, at_once=False):
+    """a offers to b (once) when a says negotiation is needed, or now (at_once)."""
     Gst = a.mods[1]
     a.remote, b.remote = b, a
     started = []
@@ -163,7 +163,10 @@ def offer_when_needed(a, b):
             started.append(now())
             a.pc.emit("create-offer", None, Gst.Promise.new_with_change_func(on_offer, None))
 
-    a.pc.connect("on-negotiation-needed", needed)
+    if at_once:
+        needed(a.pc)
+    else:
+        a.pc.connect("on-negotiation-needed", needed)
 
 
 def run_bins(factory, size, mb):
@@ -173,7 +176,6 @@ def run_bins(factory, size, mb):
     n = messages_for(size, mb)
     total = n * size
     a, b = Peer(mods, factory), Peer(mods, factory)
-    offer_when_needed(a, b)
     st = {"got": 0, "t1": None, "c1": None, "rx": None, "errors": []}
     done = threading.Event()
 
@@ -194,6 +196,9 @@ def run_bins(factory, size, mb):
     if ch is None:
         print("FAIL create-data-channel refused", flush=True)
         return
+    # Offer now that the channel exists: webrtcbin 1.22 may say negotiation is needed while it
+    # starts, with nothing to negotiate yet, and not again for the channel.
+    offer_when_needed(a, b, at_once=True)
     low = threading.Event()
     ch.set_property("buffered-amount-low-threshold", LOW)
     ch.connect("on-buffered-amount-low", lambda _ch: low.set())
