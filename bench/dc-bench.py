@@ -45,6 +45,8 @@ import sys
 import threading
 import time
 
+import benchcall  # next to this script
+
 HIGH = 4 << 20  # send while buffered-amount is under this
 LOW = 1 << 20  # buffered-amount-low-threshold
 
@@ -130,43 +132,24 @@ class Peer:
         self.errors.append("%s: %s" % (msg.src.get_name(), err.message))
 
     def desc(self, kind, text):
-        GLib, Gst, GstRtc, GstSdp, GstWebRTC = self.mods
-        if self.rtc:
-            t = GstRtc.SDPType.OFFER if kind == "offer" else GstRtc.SDPType.ANSWER
-            return GstRtc.SessionDescription.new_from_text(t, text)
-        _r, msg = GstSdp.SDPMessage.new_from_text(text)
-        t = GstWebRTC.WebRTCSDPType.OFFER if kind == "offer" else GstWebRTC.WebRTCSDPType.ANSWER
-        return GstWebRTC.WebRTCSessionDescription.new(t, msg)
+        return benchcall.description(self.mods, self.rtc, kind, text)
 
 
-def offer_when_needed(a, b, at_once=False):
-    """a offers to b (once) when a says negotiation is needed, or now (at_once)."""
-    Gst = a.mods[1]
-    a.remote, b.remote = b, a
-    started = []
+def timed_eos(peer, st):
+    """An Event set, with st["t1"] and st["c1"] (time, CPU), when EOS reaches the peer's
+    fakesink "out": the pipeline posts none (rtcbin's own sinks never end)."""
+    Gst = peer.mods[1]
+    eos = threading.Event()
 
-    def on_answer(promise, _):
-        reply = promise.get_reply()  # kept while its description is read (PyGObject)
-        text = reply.get_value("answer").sdp.as_text()
-        b.pc.emit("set-local-description", b.desc("answer", text), None)
-        a.pc.emit("set-remote-description", a.desc("answer", text), None)
+    def on_event(_pad, info):  # events only (a few), no buffers
+        if info.get_event().type == Gst.EventType.EOS:
+            st["t1"], st["c1"] = now(), cpu()
+            eos.set()
+        return Gst.PadProbeReturn.OK
 
-    def on_offer(promise, _):
-        reply = promise.get_reply()
-        text = reply.get_value("offer").sdp.as_text()
-        a.pc.emit("set-local-description", a.desc("offer", text), None)
-        b.pc.emit("set-remote-description", b.desc("offer", text), None)
-        b.pc.emit("create-answer", None, Gst.Promise.new_with_change_func(on_answer, None))
-
-    def needed(_pc):
-        if not started:
-            started.append(now())
-            a.pc.emit("create-offer", None, Gst.Promise.new_with_change_func(on_offer, None))
-
-    if at_once:
-        needed(a.pc)
-    else:
-        a.pc.connect("on-negotiation-needed", needed)
+    peer.pipe.get_by_name("out").get_static_pad("sink").add_probe(
+        Gst.PadProbeType.EVENT_DOWNSTREAM, on_event)
+    return eos
 
 
 def run_bins(factory, size, mb):
@@ -198,7 +181,7 @@ def run_bins(factory, size, mb):
         return
     # Offer now that the channel exists: webrtcbin 1.22 may say negotiation is needed while it
     # starts, with nothing to negotiate yet, and not again for the channel.
-    offer_when_needed(a, b, at_once=True)
+    benchcall.call(a.mods, a, b, now, at_once=True)
     low = threading.Event()
     ch.set_property("buffered-amount-low-threshold", LOW)
     ch.connect("on-buffered-amount-low", lambda _ch: low.set())
@@ -283,7 +266,7 @@ def run_pads(size, mb, own_threads=False):
     if own_threads:
         own_ice_thread(a)
         own_ice_thread(b)
-    offer_when_needed(a, b)
+    benchcall.call(a.mods, a, b, now)
     st = {}
 
     def on_data_channel(_pc, ch):
@@ -291,17 +274,7 @@ def run_pads(size, mb, own_threads=False):
             st["t0"], st["c0"] = now(), cpu()
             st["ch"] = ch
 
-    eos = threading.Event()
-
-    def on_event(_pad, info):  # events only (a few), no buffers
-        if info.get_event().type == Gst.EventType.EOS:
-            st["t1"], st["c1"] = now(), cpu()
-            eos.set()
-        return Gst.PadProbeReturn.OK
-
-    # The pipeline posts no EOS (rtcbin's own sinks never end): the fakesink's pad says it.
-    b.pipe.get_by_name("out").get_static_pad("sink").add_probe(
-        Gst.PadProbeType.EVENT_DOWNSTREAM, on_event)
+    eos = timed_eos(b, st)
     b.pc.connect("on-data-channel", on_data_channel)
     b.pipe.set_state(Gst.State.PLAYING)
     a.pipe.set_state(Gst.State.PLAYING)
@@ -344,7 +317,7 @@ def run_pads_2p(size, mb):
             child.stdin.write(json.dumps(obj) + "\n")
             child.stdin.flush()
 
-    class Remote:  # what Peer and offer_when_needed call on the remote side
+    class Remote:  # what Peer calls on the remote side (candidates)
         pass
     remote = Remote()
     remote.pc = Remote()
@@ -417,16 +390,7 @@ def receiver_child(size, mb):
     b.remote.pc = Remote()
     b.remote.pc.emit = lambda sig, m, c: tell({"type": sig, "args": [m, c]})
     st = {}
-    eos = threading.Event()
-
-    def on_event(_pad, info):
-        if info.get_event().type == Gst.EventType.EOS:
-            st["t1"], st["c1"] = now(), cpu()
-            eos.set()
-        return Gst.PadProbeReturn.OK
-
-    b.pipe.get_by_name("out").get_static_pad("sink").add_probe(
-        Gst.PadProbeType.EVENT_DOWNSTREAM, on_event)
+    eos = timed_eos(b, st)
 
     def on_data_channel(_pc, _ch):
         if "t0" not in st:

@@ -33,7 +33,10 @@ gi.require_version("GstRtc", "1.0")
 gi.require_version("GstWebRTC", "1.0")
 from gi.repository import GLib, Gst, GstRtc, GstSdp, GstWebRTC  # noqa: E402
 
+import benchcall  # noqa: E402 (next to this script)
+
 Gst.init(None)
+MODS = (GLib, Gst, GstRtc, GstSdp, GstWebRTC)
 
 
 def now():
@@ -71,39 +74,12 @@ class Bin:
             self.connected.set()
 
     def desc(self, kind, text):
-        if self.rtc:
-            t = GstRtc.SDPType.OFFER if kind == "offer" else GstRtc.SDPType.ANSWER
-            return GstRtc.SessionDescription.new_from_text(t, text)
-        _r, msg = GstSdp.SDPMessage.new_from_text(text)
-        t = GstWebRTC.WebRTCSDPType.OFFER if kind == "offer" else GstWebRTC.WebRTCSDPType.ANSWER
-        return GstWebRTC.WebRTCSessionDescription.new(t, msg)
+        return benchcall.description(MODS, self.rtc, kind, text)
 
 
 def call(a, b):
     """a offers to b when a says negotiation is needed; returns the time create-offer began."""
-    a.remote, b.remote = b, a
-    started = []
-
-    def on_answer(promise, _):
-        reply = promise.get_reply()  # kept while its description is read (PyGObject)
-        text = reply.get_value("answer").sdp.as_text()
-        b.pc.emit("set-local-description", b.desc("answer", text), None)
-        a.pc.emit("set-remote-description", a.desc("answer", text), None)
-
-    def on_offer(promise, _):
-        reply = promise.get_reply()
-        text = reply.get_value("offer").sdp.as_text()
-        a.pc.emit("set-local-description", a.desc("offer", text), None)
-        b.pc.emit("set-remote-description", b.desc("offer", text), None)
-        b.pc.emit("create-answer", None, Gst.Promise.new_with_change_func(on_answer, None))
-
-    def needed(_pc):
-        if not started:
-            started.append(now())
-            a.pc.emit("create-offer", None, Gst.Promise.new_with_change_func(on_offer, None))
-
-    a.pc.connect("on-negotiation-needed", needed)
-    return started
+    return benchcall.call(MODS, a, b, now)
 
 
 # --- setup time -----------------------------------------------------------------------------

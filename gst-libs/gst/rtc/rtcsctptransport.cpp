@@ -308,10 +308,6 @@ static void collect(GstRtcSCTPTransport *self) {
     for (auto &it : p.items)
       feed(self, it);
     p.items.clear();
-    // usrsctp also says EAGAIN for reasons no "writable" upcall ends (a stream reset under
-    // way): a blocked queue tries again with each packet in (a heartbeat ack at worst).
-    if (p.chans.blocked())
-      p.chans.on_writable();
   }
   p.chans.take_events(p.pending);
 }

@@ -72,20 +72,26 @@ GUnique<GstStructure> options_of(const SinkState &s) {
 
 using StPtr = std::shared_ptr<SinkState>;
 
+void on_open(GstRtcDataChannel *, StPtr *s) {
+  wake(*s, true, false);
+}
+void on_close(GstRtcDataChannel *, StPtr *s) {
+  wake(*s, false, true);
+}
+void on_low(GstRtcDataChannel *, StPtr *s) {
+  wake(*s, false, false);
+}
+
+// Each handler holds st while it can run (freed with its closure).
 void connect_channel(const StPtr &st, GstRtcDataChannel *dc) {
-  auto on = [&](const char *signal, bool open, bool closed) {
-    auto *data = new StPtr(st);
-    GCallback cb = open     ? G_CALLBACK(+[](GstRtcDataChannel *, StPtr *s) { wake(*s, true, false); })
-                   : closed ? G_CALLBACK(+[](GstRtcDataChannel *, StPtr *s) { wake(*s, false, true); })
-                            : G_CALLBACK(+[](GstRtcDataChannel *, StPtr *s) { wake(*s, false, false); });
+  for (auto [signal, cb] : {std::pair{"on-open", G_CALLBACK(on_open)},
+                            std::pair{"on-close", G_CALLBACK(on_close)},
+                            std::pair{"on-buffered-amount-low", G_CALLBACK(on_low)}}) {
     gulong id = g_signal_connect_data(
-        dc, signal, cb, data, [](gpointer p, GClosure *) { delete static_cast<StPtr *>(p); },
-        GConnectFlags(0));
+        dc, signal, cb, new StPtr(st),
+        [](gpointer p, GClosure *) { delete static_cast<StPtr *>(p); }, GConnectFlags(0));
     st->handlers.emplace_back(dc, id);
-  };
-  on("on-open", true, false);
-  on("on-close", false, true);
-  on("on-buffered-amount-low", false, false);
+  }
 }
 
 // The pad's channel, made from its properties on first use. Null when flushing, or when it

@@ -92,7 +92,6 @@ public:
   // The association is gone: every channel closes.
   void on_disconnected(const std::string &why);
   void on_writable();
-  bool blocked() const { return blocked_; }
   // A piece of a user message on a stream; `eor` ends the message (partial delivery). A whole
   // message is passed on as it is, without a copy.
   void on_data(uint16_t sid, uint32_t ppid, std::vector<uint8_t> data, bool eor);
