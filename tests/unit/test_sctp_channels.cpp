@@ -1,11 +1,13 @@
 // DCEP (RFC 8832) and the data channel layer, sans I/O: two ChannelSets joined by a wire that
 // stands for the SCTP association (whole messages, in order, stream resets).
 #include "sctp/channels.hpp"
+#include "sctp/crc32c.hpp"
 #include "sctp/dcep.hpp"
 
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <random>
 
 using namespace gstrtc;
 using namespace gstrtc::sctp;
@@ -370,3 +372,48 @@ TEST(Channels, TheAssociationGoingDownClosesEveryChannel) {
 }
 
 } // namespace
+
+// RFC 9260 §6.8 checksum: known values (RFC 3720 Appendix B.4 and the usual check string),
+// the CRC32 instruction against the tables, and a packet sealed then checked.
+TEST(SctpChecksum, KnownValuesAndBothImplementationsAgree) {
+  std::vector<uint8_t> zeros(32, 0), ones(32, 0xff), inc(32);
+  for (size_t i = 0; i < inc.size(); i++)
+    inc[i] = uint8_t(i);
+  const std::string check = "123456789";
+  std::span<const uint8_t> chk{reinterpret_cast<const uint8_t *>(check.data()), check.size()};
+  EXPECT_EQ(gstrtc::sctp::crc32c(zeros), 0x8a9136aau);
+  EXPECT_EQ(gstrtc::sctp::crc32c(ones), 0x62a8ab43u);
+  EXPECT_EQ(gstrtc::sctp::crc32c(inc), 0x46dd794eu);
+  EXPECT_EQ(gstrtc::sctp::crc32c(chk), 0xe3069283u);
+  EXPECT_EQ(gstrtc::sctp::crc32c_portable(chk), 0xe3069283u);
+  // Continuing a CRC equals computing it at once.
+  EXPECT_EQ(gstrtc::sctp::crc32c(chk.subspan(4), gstrtc::sctp::crc32c(chk.first(4))), 0xe3069283u);
+  std::mt19937 rng(7);
+  for (size_t n : {0, 1, 7, 8, 9, 63, 1200, 1201, 65536}) {
+    std::vector<uint8_t> v(n);
+    for (auto &x : v)
+      x = uint8_t(rng());
+    EXPECT_EQ(gstrtc::sctp::crc32c(v), gstrtc::sctp::crc32c_portable(v)) << n;
+  }
+}
+
+TEST(SctpChecksum, SealedPacketsCheckAndAnyFlippedBitIsCaught) {
+  std::vector<uint8_t> pkt(300);
+  std::mt19937 rng(11);
+  for (auto &x : pkt)
+    x = uint8_t(rng());
+  gstrtc::sctp::sctp_seal(pkt);
+  EXPECT_TRUE(gstrtc::sctp::sctp_checksum_ok(pkt));
+  // The field holds the CRC of the packet with the field zeroed, least significant byte first.
+  std::vector<uint8_t> zeroed = pkt;
+  std::fill(zeroed.begin() + 8, zeroed.begin() + 12, 0);
+  uint32_t c = gstrtc::sctp::crc32c(zeroed);
+  EXPECT_EQ(pkt[8], uint8_t(c));
+  EXPECT_EQ(pkt[11], uint8_t(c >> 24));
+  for (size_t bit = 0; bit < pkt.size() * 8; bit += 37) {
+    pkt[bit / 8] ^= uint8_t(1u << (bit % 8));
+    EXPECT_FALSE(gstrtc::sctp::sctp_checksum_ok(pkt)) << bit;
+    pkt[bit / 8] ^= uint8_t(1u << (bit % 8));
+  }
+  EXPECT_FALSE(gstrtc::sctp::sctp_checksum_ok(std::span<const uint8_t>(pkt).first(11)));
+}

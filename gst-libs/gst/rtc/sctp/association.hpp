@@ -70,7 +70,9 @@ public:
 
   // Both sides connect (RFC 8841 §9.3 relies on SCTP's handling of simultaneous opens).
   Status connect();
+  // Packets with a wrong checksum are dropped here and counted in bad_checksums().
   void handle_packet(std::span<const uint8_t> packet);
+  uint64_t bad_checksums() const { return bad_checksums_.load(std::memory_order_relaxed); }
   void take(std::vector<Item> &out); // replaces out's contents
 
   // Transport: a message bigger than the socket's room is taken in pieces (explicit EOR); the
@@ -110,6 +112,7 @@ private:
   size_t rest_off_ = 0;
   std::vector<uint16_t> pending_resets_; // waiting for the outstanding request (RFC 6525)
   std::atomic<bool> want_writable_{false};
+  std::atomic<uint64_t> bad_checksums_{0};
 };
 
 } // namespace gstrtc::sctp
