@@ -38,7 +38,7 @@ constexpr GstClockTime kTimerPoll = 20 * GST_MSECOND; // while the handshake run
 } // namespace
 
 struct GstRtcDtlsSrtpEncPrivate final : gstrtc::dtls::NetworkSink {
-  void send_datagram(std::span<const uint8_t> d) noexcept override;
+  void send_datagrams(gstrtc::dtls::Datagrams ds) noexcept override;
 
   GstRtcDtlsSrtpEnc *self = nullptr;
   gstrtc::TransportBinding<GstRtcDTLSTransport> binding;
@@ -109,11 +109,19 @@ static GstFlowReturn push_locked(GstRtcDtlsSrtpEnc *self, GstBuffer *buf) {
   return r == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : r;
 }
 
-// Any thread (decoder, timer, data sink): a DTLS datagram for the network.
-void GstRtcDtlsSrtpEncPrivate::send_datagram(std::span<const uint8_t> d) noexcept {
-  GstBuffer *buf = gst_buffer_new_memdup(d.data(), d.size());
+// Any thread (decoder, timer, data sink): DTLS datagrams for the network, a buffer each; a
+// batch goes as one list.
+void GstRtcDtlsSrtpEncPrivate::send_datagrams(gstrtc::dtls::Datagrams ds) noexcept {
   std::lock_guard lk(push_lock);
-  push_locked(self, buf);
+  if (ds.size() == 1) {
+    push_locked(self, gst_buffer_new_memdup(ds[0].data(), ds[0].size()));
+    return;
+  }
+  GstBufferList *list = gst_buffer_list_new_sized(guint(ds.size()));
+  for (auto d : ds)
+    gst_buffer_list_add(list, gst_buffer_new_memdup(d.data(), d.size()));
+  ensure_stream_started(self);
+  gst_pad_push_list(self->srcpad, list);
 }
 
 static int64_t now_us(GstRtcDtlsSrtpEnc *self) {
@@ -221,6 +229,37 @@ static GstFlowReturn data_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
                 : gstrtc::Status(gstrtc::invalid_state("not started"));
   gst_buffer_unmap(buf, &map);
   gst_buffer_unref(buf);
+  if (!s)
+    GST_ELEMENT_WARNING(self, STREAM, FAILED, ("Application data not sent"),
+                        ("%s", s.error().message.c_str()));
+  return GST_FLOW_OK;
+}
+
+// The SCTP packets of one batch (rtcsctpenc pushes them as a list) go out as one batch too.
+static GstFlowReturn data_chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
+  auto *self = GST_RTC_DTLS_SRTP_ENC(parent);
+  auto *core = self->priv->core;
+  constexpr guint kMax = 64;
+  guint n = std::min(gst_buffer_list_length(list), kMax);
+  GstMapInfo maps[kMax];
+  GstBuffer *bufs[kMax];
+  std::span<const uint8_t> msgs[kMax];
+  guint mapped = 0;
+  for (guint i = 0; i < n; i++) {
+    bufs[mapped] = gst_buffer_list_get(list, i);
+    if (!gst_buffer_map(bufs[mapped], &maps[mapped], GST_MAP_READ))
+      continue;
+    msgs[mapped] = {maps[mapped].data, maps[mapped].size};
+    mapped++;
+  }
+  auto s = core ? core->send_app_data(gstrtc::dtls::Datagrams(msgs, mapped))
+                : gstrtc::Status(gstrtc::invalid_state("not started"));
+  for (guint i = 0; i < mapped; i++)
+    gst_buffer_unmap(bufs[i], &maps[i]);
+  // Rare: a list longer than one batch; the rest one by one.
+  for (guint i = n; i < gst_buffer_list_length(list) && s; i++)
+    data_chain(nullptr, parent, gst_buffer_ref(gst_buffer_list_get(list, i)));
+  gst_buffer_list_unref(list);
   if (!s)
     GST_ELEMENT_WARNING(self, STREAM, FAILED, ("Application data not sent"),
                         ("%s", s.error().message.c_str()));
@@ -376,6 +415,7 @@ static void gst_rtc_dtls_srtp_enc_init(GstRtcDtlsSrtpEnc *self) {
   self->rtp_sink = add(&rtp_sink_template, rtp_chain);
   self->rtcp_sink = add(&rtcp_sink_template, rtcp_chain);
   self->data_sink = add(&data_sink_template, data_chain);
+  gst_pad_set_chain_list_function(self->data_sink, data_chain_list);
   self->srcpad = add(&src_template, nullptr);
 }
 

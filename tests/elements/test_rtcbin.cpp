@@ -771,29 +771,43 @@ struct BadPath {
       : rng(seed), loss(loss_pct), reorder(reorder_pct) {}
   ~BadPath() { gst_clear_buffer(&held); }
 
+  // What goes on for one packet, in order: nothing (lost), it, or it and then the one held.
+  void pass(GstBuffer *buf, GstBufferList *out) {
+    int roll = int(rng() % 100);
+    if (roll < loss) {
+      dropped++;
+      return;
+    }
+    gst_buffer_list_add(out, gst_buffer_ref(buf));
+    if (held) {
+      gst_buffer_list_add(out, std::exchange(held, nullptr));
+    } else if (roll < loss + reorder) {
+      gst_buffer_list_remove(out, gst_buffer_list_length(out) - 1, 1);
+      held = gst_buffer_ref(buf);
+      reordered++;
+    }
+  }
+  // Single buffers and lists (the SCTP packets of one batch) alike.
   static GstPadProbeReturn probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     auto *self = static_cast<BadPath *>(data);
     if (self->inside)
       return GST_PAD_PROBE_OK;
-    int roll = int(self->rng() % 100);
-    if (roll < self->loss) {
-      self->dropped++;
-      return GST_PAD_PROBE_DROP;
+    GstBufferList *out = gst_buffer_list_new();
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+      GstBufferList *in = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+      for (guint i = 0; i < gst_buffer_list_length(in); i++)
+        self->pass(gst_buffer_list_get(in, i), out);
+    } else {
+      self->pass(GST_PAD_PROBE_INFO_BUFFER(info), out);
     }
-    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-    if (self->held) { // this one first, then the held one
+    if (gst_buffer_list_length(out)) {
       self->inside = true;
-      gst_pad_chain(pad, gst_buffer_ref(buf));
-      gst_pad_chain(pad, std::exchange(self->held, nullptr));
+      gst_pad_chain_list(pad, out);
       self->inside = false;
-      return GST_PAD_PROBE_DROP;
+    } else {
+      gst_buffer_list_unref(out);
     }
-    if (roll < self->loss + self->reorder) {
-      self->held = gst_buffer_ref(buf);
-      self->reordered++;
-      return GST_PAD_PROBE_DROP;
-    }
-    return GST_PAD_PROBE_OK;
+    return GST_PAD_PROBE_DROP;
   }
   void attach(GstElement *pc) {
     GstIterator *it = gst_bin_iterate_recurse(GST_BIN(pc));
@@ -802,7 +816,9 @@ struct BadPath {
       GstElement *e = GST_ELEMENT(g_value_get_object(&v));
       if (g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtcicesink") == 0) {
         GstPad *sink = gst_element_get_static_pad(e, "sink");
-        gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, probe, this, nullptr);
+        gst_pad_add_probe(
+            sink, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+            probe, this, nullptr);
         gst_object_unref(sink);
       }
       g_value_reset(&v);

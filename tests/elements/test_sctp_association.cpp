@@ -78,7 +78,11 @@ struct Peer {
 
   Peer(Wire &w, uint64_t max_message = 4 << 20) : wire(w) {
     auto a = Association::create(
-        {}, [this](std::span<const uint8_t> p) { wire.send(other, p); },
+        {},
+        [this](Association::Packets ps) {
+          for (auto p : ps)
+            wire.send(other, p);
+        },
         [this] { wire.wakeup(this); });
     EXPECT_TRUE(a.ok()) << a.error().message;
     assoc = std::move(*a);

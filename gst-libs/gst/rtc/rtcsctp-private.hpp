@@ -18,10 +18,12 @@ namespace gstrtc {
 
 // --- GstRtcSCTPTransport, for rtcsctpenc and rtcsctpdec
 
-// Where the association's packets go (rtcsctpenc's src pad). Called with usrsctp's locks held:
-// it must not call back into the transport. The association starts once an output is attached
-// and DTLS is connected (at once when no DTLS transport is set).
-using SctpOutput = std::function<void(std::span<const uint8_t>)>;
+// Where the association's packets go (rtcsctpenc's src pad), in batches (see
+// sctp::Association::Output). Called with the transport's or usrsctp's locks held: it must not
+// call back into the transport. The association starts once an output is attached and DTLS is
+// connected (at once when no DTLS transport is set).
+using SctpPackets = std::span<const std::span<const uint8_t>>;
+using SctpOutput = std::function<void(SctpPackets)>;
 GSTRTC_INTERNAL void sctp_transport_attach_output(GstRtcSCTPTransport *t, SctpOutput out);
 // Aborts the association (its ABORT still goes out) and closes every channel; then detaches.
 GSTRTC_INTERNAL void sctp_transport_detach_output(GstRtcSCTPTransport *t);

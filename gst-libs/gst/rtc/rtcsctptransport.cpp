@@ -187,10 +187,10 @@ static void maybe_start(GstRtcSCTPTransport *self) {
   auto *priv = &p;
   auto a = sctp::Association::create(
       cfg,
-      [priv](std::span<const uint8_t> pkt) {
+      [priv](sctp::Association::Packets pkts) {
         std::lock_guard ol(priv->out_lock);
         if (priv->output)
-          priv->output(pkt);
+          priv->output(pkts);
       },
       [self] { schedule(self); });
   if (!a) {

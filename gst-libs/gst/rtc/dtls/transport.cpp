@@ -45,7 +45,7 @@ void DtlsSrtpTransport::make_session() {
   sc.profiles = cfg_.profiles;
   sc.mtu = cfg_.mtu;
   SessionEvents se;
-  se.send = [this](std::span<const uint8_t> d) { out_.emplace_back(d.begin(), d.end()); };
+  se.send = [this](std::span<const uint8_t> d) { out_.add(d); };
   se.app_data = [this](std::span<const uint8_t> d) { app_.emplace_back(d.begin(), d.end()); };
   se.state_changed = [this](State s) { on_state(s); };
   session_ = std::make_unique<Session>(sc, se);
@@ -157,6 +157,20 @@ Status DtlsSrtpTransport::send_app_data(std::span<const uint8_t> d) {
   return s;
 }
 
+Status DtlsSrtpTransport::send_app_data(Datagrams msgs) {
+  Status s = Ok{};
+  {
+    std::lock_guard lk(lock_);
+    if (!session_)
+      return invalid_state("DTLS has not started");
+    for (auto m : msgs)
+      if (!(s = session_->send_app_data(m)))
+        break;
+  }
+  flush_out();
+  return s;
+}
+
 void DtlsSrtpTransport::close() {
   bool changed = false;
   {
@@ -171,21 +185,51 @@ void DtlsSrtpTransport::close() {
     ev_.state_changed();
 }
 
+void DtlsSrtpTransport::Arena::add(std::span<const uint8_t> d) {
+  bytes.insert(bytes.end(), d.begin(), d.end());
+  ends.push_back(bytes.size());
+}
+
+void DtlsSrtpTransport::Arena::drop_oldest(size_t keep) {
+  if (ends.size() <= keep)
+    return;
+  size_t drop = ends.size() - keep, cut = ends[drop - 1];
+  bytes.erase(bytes.begin(), bytes.begin() + ptrdiff_t(cut));
+  ends.erase(ends.begin(), ends.begin() + ptrdiff_t(drop));
+  for (auto &e : ends)
+    e -= cut;
+}
+
 void DtlsSrtpTransport::flush_out() {
   std::lock_guard olk(out_lock_);
-  std::vector<std::vector<uint8_t>> out;
+  // A send that comes back in here (back-to-back wiring) must not reuse what is being sent.
+  Arena nested;
+  std::vector<std::span<const uint8_t>> nested_spans;
+  bool outer = flush_depth_ == 0;
+  Arena &batch = outer ? sending_ : nested;
+  auto &spans = outer ? sending_spans_ : nested_spans;
   {
     std::lock_guard lk(lock_);
     if (!sink_) {
       // No network output yet: keep the latest flight for when one registers.
-      while (out_.size() > kMaxPendingOut)
-        out_.erase(out_.begin());
+      out_.drop_oldest(kMaxPendingOut);
       return;
     }
-    out.swap(out_);
+    if (out_.ends.empty())
+      return;
+    std::swap(batch, out_);
   }
-  for (const auto &d : out)
-    sink_->send_datagram(d);
+  spans.clear();
+  size_t start = 0;
+  for (size_t end : batch.ends) {
+    spans.emplace_back(batch.bytes.data() + start, end - start);
+    start = end;
+  }
+  flush_depth_++;
+  sink_->send_datagrams(spans);
+  flush_depth_--;
+  batch.bytes.clear();
+  batch.ends.clear();
 }
 
 void DtlsSrtpTransport::set_network_sink(NetworkSink *sink) {

@@ -18,10 +18,13 @@
 
 namespace gstrtc::dtls {
 
+using Datagrams = std::span<const std::span<const uint8_t>>;
+
 class GSTRTC_INTERNAL NetworkSink {
 public:
   virtual ~NetworkSink() = default;
-  virtual void send_datagram(std::span<const uint8_t> d) noexcept = 0;
+  // What one call of ours produced, in order (valid during the call).
+  virtual void send_datagrams(Datagrams ds) noexcept = 0;
 };
 
 struct TransportCounters {
@@ -58,6 +61,9 @@ public:
   void handle_timeout(int64_t now_us);
   int64_t next_timeout() const;
   Status send_app_data(std::span<const uint8_t> d);
+  // Each message as one record; the records go to the sink as one batch. Stops at the first
+  // failure, which it returns.
+  Status send_app_data(Datagrams msgs);
   void close();
 
   State state() const;
@@ -87,7 +93,14 @@ private:
   mutable std::mutex lock_;
   TransportConfig cfg_;
   std::unique_ptr<Session> session_;
-  std::vector<std::vector<uint8_t>> out_; // produced under lock_, sent after
+  // Datagrams produced under lock_, sent after: their bytes back to back, and where each ends.
+  struct Arena {
+    std::vector<uint8_t> bytes;
+    std::vector<size_t> ends;
+    void add(std::span<const uint8_t> d);
+    void drop_oldest(size_t keep);
+  };
+  Arena out_;
   std::vector<std::vector<uint8_t>> app_; // decrypted under lock_, delivered after
   bool state_dirty_ = false;
   std::shared_ptr<srtp::Context> outbound_, inbound_;
@@ -95,6 +108,11 @@ private:
   // Protects sink_. Recursive: wired back to back, sending can come back into this transport.
   std::recursive_mutex out_lock_;
   NetworkSink *sink_ = nullptr;
+  // Under out_lock_: what is being sent (swapped with out_, so capacity is reused), unless a
+  // send came back in here (depth > 1).
+  Arena sending_;
+  std::vector<std::span<const uint8_t>> sending_spans_;
+  int flush_depth_ = 0;
   TransportCounters counters_;
 };
 

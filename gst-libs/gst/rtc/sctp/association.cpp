@@ -16,6 +16,10 @@
 
 namespace gstrtc::sctp {
 
+namespace {
+constexpr size_t kMaxBatch = 64; // packets per Output call (a UDP GSO send takes 64)
+} // namespace
+
 // Not in usrsctp 0.9.5's header (RFC 8260 I-DATA; FreeBSD's value).
 #ifndef SCTP_INTERLEAVING_SUPPORTED
 #define SCTP_INTERLEAVING_SUPPORTED 0x00001206
@@ -159,14 +163,9 @@ Usrsctp &usrsctp() {
   return *u;
 }
 
-// The Association whose usrsctp call this thread is in: its callbacks need no wake-up.
+// The Association whose usrsctp call this thread is in: its callbacks need no wake-up, and
+// its packets are batched.
 thread_local const Association *t_driving = nullptr;
-
-struct Driving {
-  const Association *prev;
-  explicit Driving(const Association *a) : prev(t_driving) { t_driving = a; }
-  ~Driving() { t_driving = prev; }
-};
 
 template <typename T> bool set_opt(struct socket *s, int level, int name, const T &v) {
   return usrsctp_setsockopt(s, level, name, &v, sizeof(v)) == 0;
@@ -177,6 +176,20 @@ std::string errno_text(const char *what) {
 }
 
 } // namespace
+
+class Association::Driving {
+public:
+  explicit Driving(Association *a) : a_(a), prev_(t_driving) { t_driving = a; }
+  ~Driving() {
+    t_driving = prev_;
+    if (prev_ != a_)
+      a_->flush_output();
+  }
+
+private:
+  Association *a_;
+  const Association *prev_;
+};
 
 Association::Association(const AssociationConfig &cfg, Output out, Wakeup wakeup)
     : cfg_(cfg), out_(std::move(out)), wakeup_(std::move(wakeup)),
@@ -315,8 +328,32 @@ void Association::push(Item it) {
 }
 
 void Association::on_output(std::span<const uint8_t> packet) {
+  if (!out_)
+    return;
+  if (t_driving != this) { // the timer thread: nothing to batch with
+    std::span<const uint8_t> one[1] = {packet};
+    out_(one);
+    return;
+  }
+  batch_bytes_.insert(batch_bytes_.end(), packet.begin(), packet.end());
+  batch_ends_.push_back(batch_bytes_.size());
+  if (batch_ends_.size() == kMaxBatch)
+    flush_output();
+}
+
+void Association::flush_output() {
+  if (batch_ends_.empty())
+    return;
+  batch_spans_.clear();
+  size_t start = 0;
+  for (size_t end : batch_ends_) {
+    batch_spans_.emplace_back(batch_bytes_.data() + start, end - start);
+    start = end;
+  }
   if (out_)
-    out_(packet);
+    out_(batch_spans_);
+  batch_bytes_.clear();
+  batch_ends_.clear();
 }
 
 void Association::on_receive(void *data, size_t len, uint16_t sid, uint32_t ppid, int flags) {

@@ -59,7 +59,11 @@ struct Conn; // what usrsctp's callbacks point at; outlives the Association (see
 
 class GSTRTC_INTERNAL Association : public Transport {
 public:
-  using Output = std::function<void(std::span<const uint8_t>)>;
+  // Packets for the peer, in order (valid during the call). Those made during one call of
+  // ours (a packet handled, a message sent) come out together when it returns, so that the
+  // layers below can push and send them as one batch; timer-driven ones come one at a time.
+  using Packets = std::span<const std::span<const uint8_t>>;
+  using Output = std::function<void(Packets)>;
   using Wakeup = std::function<void()>;
 
   static Result<std::unique_ptr<Association>> create(const AssociationConfig &cfg, Output out,
@@ -85,7 +89,9 @@ private:
   Status setup();
   // usrsctp callbacks, through Conn.
   friend struct Conn;
+  class Driving; // marks this thread as in a call of ours; flushes the batch at the end
   void on_output(std::span<const uint8_t> packet);
+  void flush_output();
   void on_receive(void *data, size_t len, uint16_t sid, uint32_t ppid, int flags);
   void on_writable();
   void on_notification(const uint8_t *n, size_t len);
@@ -113,6 +119,12 @@ private:
   std::vector<uint16_t> pending_resets_; // waiting for the outstanding request (RFC 6525)
   std::atomic<bool> want_writable_{false};
   std::atomic<uint64_t> bad_checksums_{0};
+
+  // Packets made during the current call (only the thread in it touches them): their bytes
+  // back to back, and where each ends. Capacity is kept from call to call.
+  std::vector<uint8_t> batch_bytes_;
+  std::vector<size_t> batch_ends_;
+  std::vector<std::span<const uint8_t>> batch_spans_;
 };
 
 } // namespace gstrtc::sctp
