@@ -3,8 +3,10 @@
  * @title: rtcicesink
  *
  * Sends each buffer as one datagram on the selected pair of an ICE transport
- * (#GstRtcICETransport). Buffer lists go to the socket in batches (sendmmsg), and each
- * #GstMemory is handed to the socket in place: nothing is copied per packet. Until the transport
+ * (#GstRtcICETransport). On a UDP pair that is not relayed, the datagrams of a buffer list go
+ * straight to the pair's socket, each run of equal-size ones as one UDP GSO send (the SCTP
+ * packets of a data channel message, an RTP burst); otherwise through libnice. Each #GstMemory
+ * is handed to the socket in place: nothing is copied per packet. Until the transport
  * is connected, or after consent expired (RFC 7675), buffers are dropped and counted in the
  * transport's "stats". It is not a GstBaseSink: a network sink has nothing to preroll, never
  * waits for the clock and never blocks a buffer in PAUSED (which would stall whoever pushes it:

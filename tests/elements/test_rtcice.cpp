@@ -102,6 +102,65 @@ TEST(RtcIce, SharedThreadPushesFromTheIceThreadInOrderAcrossPause) {
   EXPECT_LE(pair.wa->state(), GST_RTC_ICE_CONNECTION_STATE_COMPLETED);
 }
 
+namespace {
+// A datagram of `size` bytes: its index, then bytes derived from it.
+GstBuffer *sized_packet(uint32_t idx, size_t size, bool two_pieces) {
+  std::vector<guint8> d(size);
+  for (size_t i = 0; i < size; i++)
+    d[i] = i < 4 ? guint8(idx >> (24 - 8 * i)) : guint8(idx * 31 + i);
+  if (!two_pieces)
+    return gst_buffer_new_memdup(d.data(), size);
+  size_t half = size / 2;
+  GstBuffer *b = gst_buffer_new_memdup(d.data(), half);
+  gsize rest = size - half;
+  gst_buffer_append_memory(b, gst_memory_new_wrapped(GstMemoryFlags(0),
+                                                     g_memdup2(d.data() + half, rest), rest, 0,
+                                                     rest, nullptr, g_free));
+  return b;
+}
+} // namespace
+
+// rtcicesink sends a list's runs of equal-size datagrams as one UDP GSO send: every datagram
+// must still arrive whole, with its own size, in order — runs with a short last one, lone
+// sizes, datagrams in two pieces, runs longer than one send takes.
+TEST(RtcIce, BatchedSendsKeepEveryDatagramsBoundaries) {
+  IcePair pair;
+  pair.start();
+  ASSERT_TRUE(pair.wait_connected());
+  Link ab(pair.a.get(), pair.b.get());
+  std::vector<size_t> sizes;
+  for (int i = 0; i < 100; i++) // longer than one send (64 segments, 65000 bytes)
+    sizes.push_back(1200);
+  sizes.push_back(700); // a short last one ends the run
+  for (int i = 0; i < 10; i++)
+    sizes.push_back(i % 2 ? 300 : 1100); // no two alike in a row
+  for (int i = 0; i < 5; i++)
+    sizes.push_back(1200);
+  sizes.push_back(1300); // bigger than the run's: its own send
+  sizes.push_back(1);
+  GstBufferList *list = gst_buffer_list_new();
+  for (uint32_t i = 0; i < sizes.size(); i++)
+    gst_buffer_list_add(list, sized_packet(i, sizes[i], i % 7 == 3));
+  guint64 before = stat(pair.a.get(), "packets-sent");
+  ASSERT_EQ(gst_pad_push_list(ab.sink_h->srcpad, list), GST_FLOW_OK);
+  for (uint32_t i = 0; i < sizes.size(); i++) {
+    GstBuffer *buf = ab.pull(5000);
+    ASSERT_NE(buf, nullptr) << "datagram " << i << " never arrived";
+    GstBuffer *want = sized_packet(i, sizes[i], false);
+    bool same_size, same_bytes;
+    {
+      gstrtc::BufferMap got(buf, GST_MAP_READ), exp(want, GST_MAP_READ);
+      same_size = got.size() == exp.size();
+      same_bytes = same_size && memcmp(got.data(), exp.data(), exp.size()) == 0;
+    }
+    EXPECT_EQ(gst_buffer_get_size(buf), sizes[i]) << "datagram " << i;
+    gst_buffer_unref(want);
+    gst_buffer_unref(buf);
+    ASSERT_TRUE(same_size && same_bytes) << "datagram " << i;
+  }
+  EXPECT_EQ(stat(pair.a.get(), "packets-sent") - before, sizes.size());
+}
+
 TEST(RtcIce, GatheringReportsCandidatesAndCompletes) {
   IcePair pair;
   std::vector<std::string> cands;

@@ -1,4 +1,5 @@
 #include "ice/agent.hpp"
+#include "ice/directsend.hpp"
 
 #include <gio/gio.h>
 
@@ -125,6 +126,7 @@ void Agent::set_receive_context(GMainContext *ctx) {
 }
 
 Agent::~Agent() {
+  drop_direct();
   // Tear down on the ICE thread, where every libnice callback runs, so none runs afterwards.
   bool stream_removed = state() == State::Closed;
   loop_->run_sync([this, stream_removed] {
@@ -341,6 +343,7 @@ Status Agent::restart() {
     if (consent_.state() == Liveness::Expired)
       consent_.reset();
   }
+  drop_direct(); // libnice picks a pair again
   if (!nice_agent_restart_stream(nice_, stream_id_))
     return Error{ErrorCode::OperationError, "libnice could not restart the ICE stream"};
   GatheringState g;
@@ -371,6 +374,7 @@ void Agent::close() {
     consent_.reset();
   }
   writable_.store(false);
+  drop_direct(); // before libnice closes the socket
   loop_->run_sync([this] {
     nice_agent_attach_recv(nice_, stream_id_, 1, loop_->context(), nullptr, nullptr);
     nice_agent_remove_stream(nice_, stream_id_);
@@ -482,11 +486,19 @@ void Agent::on_component_state(guint s) {
 void Agent::on_selected_pair(NiceCandidate *l, NiceCandidate *r) {
   // Bursts (a video keyframe is a few hundred datagrams) overflow the default 208 KiB socket
   // buffers; ask for more (the kernel caps it at net.core.[rw]mem_max).
+  std::unique_ptr<DirectSend> direct;
   if (GSocket *sock = nice_agent_get_selected_socket(nice_, stream_id_, 1)) {
     int size = kSocketBufferBytes;
     setsockopt(g_socket_get_fd(sock), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
     setsockopt(g_socket_get_fd(sock), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    if (l->type != NICE_CANDIDATE_TYPE_RELAYED && l->transport == NICE_CANDIDATE_TRANSPORT_UDP &&
+        g_socket_get_protocol(sock) == G_SOCKET_PROTOCOL_UDP)
+      direct = std::make_unique<DirectSend>(sock, r->addr);
     g_object_unref(sock);
+  }
+  {
+    std::lock_guard dl(direct_lock_);
+    direct_ = std::move(direct);
   }
   {
     std::lock_guard lk(lock_);
@@ -601,23 +613,39 @@ void Agent::update_state() {
     events_.state_changed();
 }
 
+void Agent::drop_direct() {
+  std::lock_guard dl(direct_lock_);
+  direct_.reset();
+}
+
 int Agent::send(NiceOutputMessage *msgs, unsigned n) {
   if (!writable_.load(std::memory_order_relaxed)) {
     counters_.send_dropped_not_writable.fetch_add(n, std::memory_order_relaxed);
     return 0;
   }
-  GError *err = nullptr;
-  gint r = nice_agent_send_messages_nonblocking(nice_, stream_id_, 1, msgs, n, nullptr, &err);
-  if (r < 0) {
-    // EWOULDBLOCK and transient socket errors: UDP semantics, the datagrams are lost.
-    counters_.send_errors.fetch_add(n, std::memory_order_relaxed);
-    g_clear_error(&err);
-    return 0;
-  }
+  gint r = 0;
   uint64_t bytes = 0;
-  for (gint i = 0; i < r; i++)
-    for (guint v = 0; v < msgs[i].n_buffers; v++)
-      bytes += msgs[i].buffers[v].size;
+  bool direct_used = false;
+  {
+    std::lock_guard dl(direct_lock_);
+    if (direct_) {
+      r = gint(direct_->send(msgs, n, &bytes));
+      direct_used = true;
+    }
+  }
+  if (!direct_used) {
+    GError *err = nullptr;
+    r = nice_agent_send_messages_nonblocking(nice_, stream_id_, 1, msgs, n, nullptr, &err);
+    if (r < 0) {
+      // EWOULDBLOCK and transient socket errors: UDP semantics, the datagrams are lost.
+      counters_.send_errors.fetch_add(n, std::memory_order_relaxed);
+      g_clear_error(&err);
+      return 0;
+    }
+    for (gint i = 0; i < r; i++)
+      for (guint v = 0; v < msgs[i].n_buffers; v++)
+        bytes += msgs[i].buffers[v].size;
+  }
   counters_.packets_sent.fetch_add(r, std::memory_order_relaxed);
   counters_.bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
   if (static_cast<unsigned>(r) < n)

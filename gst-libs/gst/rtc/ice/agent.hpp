@@ -67,6 +67,8 @@ public:
   virtual void on_packet(const guint8 *data, gsize size) noexcept = 0;
 };
 
+class DirectSend;
+
 class GSTRTC_INTERNAL Agent {
 public:
   explicit Agent(AgentEvents events);
@@ -115,6 +117,7 @@ private:
   static gboolean consent_tick(gpointer self);
   static Candidate from_nice(const NiceCandidate *c);
   void apply_gather_config(const AgentConfig &cfg);
+  void drop_direct();
 
   std::shared_ptr<IceLoop> loop_;
   AgentEvents events_;
@@ -138,6 +141,10 @@ private:
   std::atomic<bool> watch_revive_{false}; // liveness is Disconnected: recv must check
   std::atomic<int64_t> last_inbound_{0};
   AgentCounters counters_;
+
+  // Protects direct_, the selected pair's socket used directly (a leaf; held while sending).
+  std::mutex direct_lock_;
+  std::unique_ptr<DirectSend> direct_;
 
   std::mutex recv_lock_; // protects receiver_
   Receiver *receiver_ = nullptr;
