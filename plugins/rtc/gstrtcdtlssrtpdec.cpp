@@ -28,6 +28,7 @@
 #include "gstrtcdtlssrtpdec.h"
 #include "gstrtcelements.h"
 #include "elementclock.hpp"
+#include "mappedbatch.hpp"
 #include "transportbinding.hpp"
 
 #include "rtcdtls-private.hpp"
@@ -130,9 +131,18 @@ static GstFlowReturn unprotect(GstRtcDtlsSrtpDec *self, GstBuffer *buf, bool rtc
   return push(self, rtcp ? self->rtcp_src : self->rtp_src, buf);
 }
 
-// RFC 7983 §7 first-byte demultiplexing.
-static GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buf) {
-  auto *self = GST_RTC_DTLS_SRTP_DEC(parent);
+namespace {
+
+// DTLS datagrams of one list, mapped until they are handled together.
+void handle_dtls(GstRtcDtlsSrtpDec *self, gstrtc::MappedBatch &dtls) {
+  if (!dtls.empty() && self->priv->core)
+    self->priv->core->handle_dtls(dtls.views(), now_us(self));
+  dtls.clear();
+}
+
+// RFC 7983 §7 first-byte demultiplexing. DTLS datagrams go to `dtls` when given (a list's,
+// handled together), else are handled at once. Takes `buf`.
+GstFlowReturn demux(GstRtcDtlsSrtpDec *self, GstBuffer *buf, gstrtc::MappedBatch *dtls) {
   auto *core = self->priv->core;
   guint8 head[2] = {0, 0};
   gsize n = gst_buffer_extract(buf, 0, head, 2);
@@ -147,17 +157,48 @@ static GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buf) {
     return unprotect(self, buf, rtcp);
   }
   if (b >= 20 && b <= 63) {
-    GstMapInfo map;
-    gst_buffer_map(buf, &map, GST_MAP_READ);
-    core->handle_dtls({map.data, map.size}, now_us(self));
-    gst_buffer_unmap(buf, &map);
-  } else if (b <= 3) {
-    core->counters().stun_dropped++; // answered by the ICE agent, not us
-  } else {
-    core->counters().unknown_dropped++; // ZRTP, TURN channels, garbage
+    if (dtls && dtls->full())
+      handle_dtls(self, *dtls);
+    gstrtc::MappedBatch one;
+    (dtls ? dtls : &one)->add(buf);
+    handle_dtls(self, one);
+    return GST_FLOW_OK;
   }
+  if (b <= 3)
+    core->counters().stun_dropped++; // answered by the ICE agent, not us
+  else
+    core->counters().unknown_dropped++; // ZRTP, TURN channels, garbage
   gst_buffer_unref(buf);
   return GST_FLOW_OK;
+}
+
+} // namespace
+
+static GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buf) {
+  return demux(GST_RTC_DTLS_SRTP_DEC(parent), buf, nullptr);
+}
+
+// A batch of datagrams (rtcicesrc's): the DTLS ones are handled in one go, so the SCTP packets
+// they carry reach the association as one batch too.
+static GstFlowReturn chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
+  auto *self = GST_RTC_DTLS_SRTP_DEC(parent);
+  gstrtc::MappedBatch dtls;
+  GstFlowReturn ret = GST_FLOW_OK;
+  // Taken out of the list, so that SRTP is decrypted in place (as with single buffers).
+  list = gst_buffer_list_make_writable(list);
+  while (guint len = gst_buffer_list_length(list)) {
+    GstBuffer *bufs[gstrtc::MappedBatch::kMax];
+    guint k = std::min(len, gstrtc::MappedBatch::kMax);
+    for (guint i = 0; i < k; i++)
+      bufs[i] = gst_buffer_ref(gst_buffer_list_get(list, i));
+    gst_buffer_list_remove(list, 0, k);
+    for (guint i = 0; i < k; i++)
+      if (GstFlowReturn r = demux(self, bufs[i], &dtls); r != GST_FLOW_OK)
+        ret = r;
+  }
+  handle_dtls(self, dtls);
+  gst_buffer_list_unref(list);
+  return ret;
 }
 
 static gboolean sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
@@ -202,8 +243,17 @@ static gboolean start(GstRtcDtlsSrtpDec *self) {
   priv->core = &gstrtc::dtls_transport_core(t.get());
   priv->state_handler =
       g_signal_connect(t.get(), "notify::state", G_CALLBACK(on_transport_state), self);
-  gstrtc::dtls_transport_set_app_data_handler(t.get(), [self](std::span<const uint8_t> d) {
-    push(self, self->data_src, gst_buffer_new_memdup(d.data(), d.size()));
+  // A buffer per record; the records of one batch as one list (SCTP handles them in one go).
+  gstrtc::dtls_transport_set_app_data_handler(t.get(), [self](gstrtc::dtls::Datagrams ds) {
+    if (ds.size() == 1) {
+      push(self, self->data_src, gst_buffer_new_memdup(ds[0].data(), ds[0].size()));
+      return;
+    }
+    GstBufferList *list = gst_buffer_list_new_sized(guint(ds.size()));
+    for (auto d : ds)
+      gst_buffer_list_add(list, gst_buffer_new_memdup(d.data(), d.size()));
+    start_streams(self);
+    gst_pad_push_list(self->data_src, list);
   });
   priv->active = std::move(t);
   return TRUE;
@@ -249,6 +299,7 @@ static void gst_rtc_dtls_srtp_dec_init(GstRtcDtlsSrtpDec *self) {
   self->priv = new GstRtcDtlsSrtpDecPrivate();
   self->sinkpad = gst_pad_new_from_static_template(&sink_template, "sink");
   gst_pad_set_chain_function(self->sinkpad, chain);
+  gst_pad_set_chain_list_function(self->sinkpad, chain_list);
   gst_pad_set_event_function(self->sinkpad, sink_event);
   gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
   GstPad **srcs[] = {&self->rtp_src, &self->rtcp_src, &self->data_src};

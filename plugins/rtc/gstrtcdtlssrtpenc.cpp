@@ -26,6 +26,7 @@
 #include "gstrtcdtlssrtpenc.h"
 #include "gstrtcelements.h"
 #include "elementclock.hpp"
+#include "mappedbatch.hpp"
 #include "transportbinding.hpp"
 
 #include "rtcdtls-private.hpp"
@@ -239,26 +240,11 @@ static GstFlowReturn data_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
 static GstFlowReturn data_chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
   auto *self = GST_RTC_DTLS_SRTP_ENC(parent);
   auto *core = self->priv->core;
-  constexpr guint kMax = 64;
-  guint n = std::min(gst_buffer_list_length(list), kMax);
-  GstMapInfo maps[kMax];
-  GstBuffer *bufs[kMax];
-  std::span<const uint8_t> msgs[kMax];
-  guint mapped = 0;
-  for (guint i = 0; i < n; i++) {
-    bufs[mapped] = gst_buffer_list_get(list, i);
-    if (!gst_buffer_map(bufs[mapped], &maps[mapped], GST_MAP_READ))
-      continue;
-    msgs[mapped] = {maps[mapped].data, maps[mapped].size};
-    mapped++;
-  }
-  auto s = core ? core->send_app_data(gstrtc::dtls::Datagrams(msgs, mapped))
-                : gstrtc::Status(gstrtc::invalid_state("not started"));
-  for (guint i = 0; i < mapped; i++)
-    gst_buffer_unmap(bufs[i], &maps[i]);
-  // Rare: a list longer than one batch; the rest one by one.
-  for (guint i = n; i < gst_buffer_list_length(list) && s; i++)
-    data_chain(nullptr, parent, gst_buffer_ref(gst_buffer_list_get(list, i)));
+  gstrtc::Status s = gstrtc::Ok{};
+  gstrtc::for_each_batch(list, [&](gstrtc::MappedBatch::Views msgs) {
+    if (s)
+      s = core ? core->send_app_data(msgs) : gstrtc::invalid_state("not started");
+  });
   gst_buffer_list_unref(list);
   if (!s)
     GST_ELEMENT_WARNING(self, STREAM, FAILED, ("Application data not sent"),

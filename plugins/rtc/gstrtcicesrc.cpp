@@ -42,6 +42,7 @@ constexpr guint kDefaultMaxQueue = 4096;
 
 struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
   void on_packet(const guint8 *data, gsize size) noexcept override;
+  void on_burst_end() noexcept override;
 
   GstElement *element = nullptr;
   GstPad *srcpad = nullptr; // owned by the element
@@ -71,7 +72,6 @@ struct GstRtcIceSrcPrivate final : gstrtc::ice::Receiver {
   guint max_queue = kDefaultMaxQueue;
   bool flushing = true;
   bool playing = false;
-  bool draining = false; // shared mode: the queue is being pushed out, newer ones wait behind
   guint epoch = 0;       // counts the starts of PLAYING (clock and base time may change)
   guint64 pushed = 0, dropped_full = 0;
 
@@ -107,25 +107,29 @@ GST_ELEMENT_REGISTER_DEFINE(rtcicesrc, "rtcicesrc", GST_RANK_NONE, GST_TYPE_RTC_
 namespace {
 
 enum class Pop { Packet, Empty, Stop };
+constexpr size_t kBatch = 64; // datagrams pushed as one list
 
-// Own-thread mode stops on flushing or pause; the shared mode only drains.
-Pop pop_packet(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot &slot) {
+// Up to kBatch datagrams, oldest first; stops on flushing or pause.
+Pop pop_packets(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot *slots, size_t *n) {
   std::lock_guard lk(priv->qlock);
   if (priv->flushing || !priv->playing)
     return Pop::Stop;
   if (!priv->count)
     return Pop::Empty;
-  slot = priv->ring[priv->head];
-  slot.epoch = priv->epoch;
-  priv->head = (priv->head + 1) % priv->ring.size();
-  priv->count--;
-  priv->pushed++;
+  *n = std::min(priv->count, kBatch);
+  for (size_t i = 0; i < *n; i++) {
+    slots[i] = priv->ring[priv->head];
+    slots[i].epoch = priv->epoch;
+    priv->head = (priv->head + 1) % priv->ring.size();
+  }
+  priv->count -= *n;
+  priv->pushed += *n;
   return Pop::Packet;
 }
 
 // Stream lock held. Running time of the arrival: the element clock now, minus the time spent
-// queued. Flow errors are posted once, as a source's streaming thread would.
-GstFlowReturn push_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot slot) {
+// queued.
+void stamp_locked(GstRtcIceSrcPrivate *priv, const GstRtcIceSrcPrivate::Slot &slot) {
   GstElement *self = priv->element;
   if (priv->need_stream_start) {
     gchar *id = gst_pad_create_stream_id(priv->srcpad, self, nullptr);
@@ -150,34 +154,43 @@ GstFlowReturn push_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot s
     ts = now > base + queued ? now - base - queued : 0;
   }
   GST_BUFFER_PTS(slot.buf) = GST_BUFFER_DTS(slot.buf) = ts;
-  GstFlowReturn ret = gst_pad_push(priv->srcpad, slot.buf);
+}
+
+// Stream lock held. Flow errors are posted once, as a source's streaming thread would.
+GstFlowReturn check_flow(GstRtcIceSrcPrivate *priv, GstFlowReturn ret) {
   if ((ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) && !priv->flow_error_posted) {
     priv->flow_error_posted = true;
-    GST_ELEMENT_FLOW_ERROR(self, ret);
+    GST_ELEMENT_FLOW_ERROR(priv->element, ret);
   }
   return ret;
 }
 
-// Shared mode: pushes out what waited (paused, or queued behind a drain) in order; newer
-// datagrams queue behind until the queue is empty, so none overtakes an older one.
-void drain_shared(GstRtcIceSrcPrivate *priv) {
-  GST_PAD_STREAM_LOCK(priv->srcpad);
-  for (;;) {
-    GstRtcIceSrcPrivate::Slot slot;
-    {
-      std::lock_guard lk(priv->qlock);
-      if (priv->flushing || !priv->playing || !priv->count) {
-        priv->draining = false;
-        break;
-      }
-      slot = priv->ring[priv->head];
-      slot.epoch = priv->epoch;
-      priv->head = (priv->head + 1) % priv->ring.size();
-      priv->count--;
-      priv->pushed++;
-    }
-    push_locked(priv, slot);
+GstFlowReturn push_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot slot) {
+  stamp_locked(priv, slot);
+  return check_flow(priv, gst_pad_push(priv->srcpad, slot.buf));
+}
+
+// Several datagrams as one list: downstream (DTLS, SCTP) handles them in one go.
+GstFlowReturn push_batch_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot *slots,
+                                size_t n) {
+  if (n == 1)
+    return push_locked(priv, slots[0]);
+  GstBufferList *list = gst_buffer_list_new_sized(guint(n));
+  for (size_t i = 0; i < n; i++) {
+    stamp_locked(priv, slots[i]);
+    gst_buffer_list_add(list, slots[i].buf);
   }
+  return check_flow(priv, gst_pad_push_list(priv->srcpad, list));
+}
+
+// Shared mode: pushes out what is queued (a read burst, or what waited while paused), in
+// order and in batches.
+void drain_shared(GstRtcIceSrcPrivate *priv) {
+  GstRtcIceSrcPrivate::Slot slots[kBatch];
+  size_t n = 0;
+  GST_PAD_STREAM_LOCK(priv->srcpad);
+  while (pop_packets(priv, slots, &n) == Pop::Packet)
+    push_batch_locked(priv, slots, n);
   GST_PAD_STREAM_UNLOCK(priv->srcpad);
 }
 
@@ -191,9 +204,10 @@ void give_back_reading(GstRtcIceSrcPrivate *priv) {
 // Own-thread mode: the streaming task.
 void own_thread_loop(gpointer data) {
   auto *priv = static_cast<GstRtcIceSrcPrivate *>(data);
-  GstRtcIceSrcPrivate::Slot slot;
+  GstRtcIceSrcPrivate::Slot slots[kBatch];
+  size_t n = 0;
   Pop r;
-  while ((r = pop_packet(priv, slot)) == Pop::Empty) {
+  while ((r = pop_packets(priv, slots, &n)) == Pop::Empty) {
     if (!priv->reading_here) {
       priv->reader.store(std::this_thread::get_id());
       priv->agent->set_receive_context(priv->ctx);
@@ -204,7 +218,7 @@ void own_thread_loop(gpointer data) {
     g_main_context_iteration(priv->ctx, TRUE);
   }
   if (r == Pop::Packet) {
-    GstFlowReturn ret = push_locked(priv, slot);
+    GstFlowReturn ret = push_batch_locked(priv, slots, n);
     if (ret == GST_FLOW_OK)
       return;
     GST_DEBUG_OBJECT(priv->element, "pausing: %s", gst_flow_get_name(ret));
@@ -223,37 +237,23 @@ void own_thread_loop(gpointer data) {
 
 } // namespace
 
-// ICE thread, under the agent's receive lock. Copies the datagram once (libnice owns its receive
-// buffer) into a buffer whose struct and data are one allocation. Measured here
+// Reading thread, under the agent's receive lock. Copies the datagram once (libnice owns its
+// receive buffer) into a buffer whose struct and data are one allocation. Measured here
 // (bench/ice-bench, 1200 bytes): recycling through a GstBufferPool cost 0.8 us more per packet
-// than this, its acquire/release taking a GstPoll mutex and resizing on reset.
+// than this, its acquire/release taking a GstPoll mutex and resizing on reset. Queued either
+// way: the streaming thread, or in shared mode the end of the read burst, pushes a batch.
 void GstRtcIceSrcPrivate::on_packet(const guint8 *data, gsize size) noexcept {
   GstBuffer *buf = gst_buffer_new_allocate(nullptr, size, nullptr);
   gst_buffer_fill(buf, 0, data, size);
-  Slot slot{buf, GST_CLOCK_TIME_NONE, 0};
-  bool push_now = false;
   {
     std::lock_guard lk(qlock);
-    if (flushing) {
-      dropped_full++;
-    } else if (shared && playing && !draining && !count) {
-      push_now = true;
-      slot.epoch = epoch;
-      pushed++;
-    } else if (count < ring.size()) {
-      slot.arrival = gst_util_get_timestamp();
-      ring[(head + count) % ring.size()] = slot;
+    if (!flushing && count < ring.size()) {
+      ring[(head + count) % ring.size()] = Slot{buf, gst_util_get_timestamp(), 0};
       count++;
       buf = nullptr;
     } else {
       dropped_full++;
     }
-  }
-  if (push_now) {
-    GST_PAD_STREAM_LOCK(srcpad);
-    push_locked(this, slot);
-    GST_PAD_STREAM_UNLOCK(srcpad);
-    return;
   }
   if (buf) {
     gst_buffer_unref(buf);
@@ -262,6 +262,12 @@ void GstRtcIceSrcPrivate::on_packet(const guint8 *data, gsize size) noexcept {
   // Delivered by the ICE thread while the streaming thread may be blocked on its own context.
   if (!shared && std::this_thread::get_id() != reader.load(std::memory_order_relaxed))
     g_main_context_wakeup(ctx);
+}
+
+// ICE thread. Shared mode pushes what the burst queued (own-thread mode pops it itself).
+void GstRtcIceSrcPrivate::on_burst_end() noexcept {
+  if (shared)
+    drain_shared(this);
 }
 
 static bool gst_rtc_ice_src_start(GstRtcIceSrc *self) {
@@ -274,7 +280,7 @@ static bool gst_rtc_ice_src_start(GstRtcIceSrc *self) {
     priv->ring.assign(priv->max_queue, {});
     priv->head = priv->count = 0;
     priv->flushing = false;
-    priv->playing = priv->draining = false;
+    priv->playing = false;
   }
   priv->shared = priv->shared_thread;
   priv->need_stream_start = true;
@@ -324,7 +330,7 @@ static void set_playing(GstRtcIceSrc *self, bool playing) {
     if (playing)
       priv->epoch++;
     if (playing && priv->shared)
-      priv->draining = drain = true;
+      drain = true;
     else if (playing)
       gst_pad_start_task(priv->srcpad, own_thread_loop, priv, nullptr);
   }

@@ -15,6 +15,7 @@
 
 #include "gstrtcsctpdec.h"
 #include "gstrtcelements.h"
+#include "mappedbatch.hpp"
 
 #include "rtcsctp-private.hpp"
 #include "sctpbinding.hpp"
@@ -59,6 +60,16 @@ static GstFlowReturn chain(GstPad *, GstObject *parent, GstBuffer *buf) {
     }
   }
   gst_buffer_unref(buf);
+  return GST_FLOW_OK;
+}
+
+// The SCTP packets of one batch of datagrams, handled in one go (their SACKs leave together).
+static GstFlowReturn chain_list(GstPad *, GstObject *parent, GstBufferList *list) {
+  if (auto t = active(GST_RTC_SCTP_DEC(parent)))
+    gstrtc::for_each_batch(list, [&](gstrtc::MappedBatch::Views pkts) {
+      gstrtc::sctp_transport_handle_packets(t.get(), pkts);
+    });
+  gst_buffer_list_unref(list);
   return GST_FLOW_OK;
 }
 
@@ -126,6 +137,7 @@ static void gst_rtc_sctp_dec_init(GstRtcSctpDec *self) {
   self->priv = new GstRtcSctpDecPrivate();
   self->sinkpad = gst_pad_new_from_static_template(&sink_template, "sink");
   gst_pad_set_chain_function(self->sinkpad, chain);
+  gst_pad_set_chain_list_function(self->sinkpad, chain_list);
   gst_pad_set_event_function(self->sinkpad, sink_event);
   gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
 }

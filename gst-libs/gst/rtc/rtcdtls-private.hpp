@@ -11,8 +11,9 @@ namespace gstrtc {
 
 GSTRTC_INTERNAL dtls::DtlsSrtpTransport &dtls_transport_core(GstRtcDTLSTransport *t);
 GSTRTC_INTERNAL std::shared_ptr<const dtls::Certificate> certificate_core(GstRtcCertificate *c);
-// Decrypted application data for the decoder (the element that registered last receives it).
-using AppDataFn = std::function<void(std::span<const uint8_t>)>;
+// Decrypted application data for the decoder (the element that registered last receives it),
+// the records of one batch of datagrams at once.
+using AppDataFn = std::function<void(dtls::Datagrams)>;
 GSTRTC_INTERNAL void dtls_transport_set_app_data_handler(GstRtcDTLSTransport *t, AppDataFn fn);
 
 } // namespace gstrtc

@@ -106,10 +106,10 @@ static void gst_rtc_dtls_transport_init(GstRtcDTLSTransport *self) {
     }
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_STATE]);
   };
-  ev.app_data = [self](std::span<const uint8_t> d) {
+  ev.app_data = [self](gstrtc::dtls::Datagrams ds) {
     std::lock_guard lk(self->priv->app_lock);
     if (self->priv->app_data)
-      self->priv->app_data(d);
+      self->priv->app_data(ds);
   };
   self->priv->core = std::make_unique<DtlsSrtpTransport>(ev);
 }

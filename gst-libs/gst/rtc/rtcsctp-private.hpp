@@ -18,11 +18,12 @@ namespace gstrtc {
 
 // --- GstRtcSCTPTransport, for rtcsctpenc and rtcsctpdec
 
+using SctpPackets = std::span<const std::span<const uint8_t>>;
+
 // Where the association's packets go (rtcsctpenc's src pad), in batches (see
 // sctp::Association::Output). Called with the transport's or usrsctp's locks held: it must not
 // call back into the transport. The association starts once an output is attached and DTLS is
 // connected (at once when no DTLS transport is set).
-using SctpPackets = std::span<const std::span<const uint8_t>>;
 using SctpOutput = std::function<void(SctpPackets)>;
 GSTRTC_INTERNAL void sctp_transport_attach_output(GstRtcSCTPTransport *t, SctpOutput out);
 // Aborts the association (its ABORT still goes out) and closes every channel; then detaches.
@@ -31,6 +32,8 @@ GSTRTC_INTERNAL void sctp_transport_detach_output(GstRtcSCTPTransport *t);
 // returns, unless another thread is delivering already (then that thread delivers them).
 GSTRTC_INTERNAL void sctp_transport_handle_packet(GstRtcSCTPTransport *t,
                                                   std::span<const uint8_t> packet);
+// Several packets (a batch of datagrams): handled in one go, their answers leave as one batch.
+GSTRTC_INTERNAL void sctp_transport_handle_packets(GstRtcSCTPTransport *t, SctpPackets packets);
 // Problems of the association that concern no channel (its failure, data on a stream with no
 // channel): for the element to post as a warning. Called with no lock held.
 using SctpWarning = std::function<void(const std::string &)>;

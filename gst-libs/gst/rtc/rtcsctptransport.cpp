@@ -376,12 +376,17 @@ void gstrtc::sctp_transport_detach_output(GstRtcSCTPTransport *t) {
 }
 
 void gstrtc::sctp_transport_handle_packet(GstRtcSCTPTransport *t, std::span<const uint8_t> packet) {
+  std::span<const uint8_t> one[1] = {packet};
+  sctp_transport_handle_packets(t, one);
+}
+
+void gstrtc::sctp_transport_handle_packets(GstRtcSCTPTransport *t, SctpPackets packets) {
   Lock lk(t->priv->lock);
   if (!t->priv->assoc) {
-    GST_LOG_OBJECT(t, "%zu bytes before the association started: dropped", packet.size());
+    GST_LOG_OBJECT(t, "%zu packets before the association started: dropped", packets.size());
     return;
   }
-  t->priv->assoc->handle_packet(packet);
+  t->priv->assoc->handle_packets(packets);
   pump(t, lk);
 }
 

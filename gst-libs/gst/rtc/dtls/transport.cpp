@@ -46,7 +46,7 @@ void DtlsSrtpTransport::make_session() {
   sc.mtu = cfg_.mtu;
   SessionEvents se;
   se.send = [this](std::span<const uint8_t> d) { out_.add(d); };
-  se.app_data = [this](std::span<const uint8_t> d) { app_.emplace_back(d.begin(), d.end()); };
+  se.app_data = [this](std::span<const uint8_t> d) { app_.add(d); };
   se.state_changed = [this](State s) { on_state(s); };
   session_ = std::make_unique<Session>(sc, se);
 }
@@ -97,6 +97,11 @@ bool DtlsSrtpTransport::started() const {
 }
 
 void DtlsSrtpTransport::handle_dtls(std::span<const uint8_t> d, int64_t now_us) {
+  std::span<const uint8_t> one[1] = {d};
+  handle_dtls(Datagrams(one), now_us);
+}
+
+void DtlsSrtpTransport::handle_dtls(Datagrams ds, int64_t now_us) {
   // A server may hear the ClientHello before its encoder started: start it now rather than
   // lose the flight (the client would resend it only after its first timeout).
   if (!started() && !config().client)
@@ -106,7 +111,8 @@ void DtlsSrtpTransport::handle_dtls(std::span<const uint8_t> d, int64_t now_us) 
     std::lock_guard lk(lock_);
     if (!session_)
       return;
-    session_->handle_datagram(d, now_us);
+    for (auto d : ds)
+      session_->handle_datagram(d, now_us);
     changed = std::exchange(state_dirty_, false);
   }
   flush_out();
@@ -116,14 +122,17 @@ void DtlsSrtpTransport::handle_dtls(std::span<const uint8_t> d, int64_t now_us) 
 }
 
 void DtlsSrtpTransport::flush_app() {
-  std::vector<std::vector<uint8_t>> app;
+  std::lock_guard dlk(app_deliver_lock_);
   {
     std::lock_guard lk(lock_);
-    app.swap(app_);
+    if (app_.ends.empty())
+      return;
+    std::swap(app_delivering_, app_);
   }
+  app_delivering_.views(app_spans_);
   if (ev_.app_data)
-    for (const auto &d : app)
-      ev_.app_data(d);
+    ev_.app_data(app_spans_);
+  app_delivering_.clear();
 }
 
 void DtlsSrtpTransport::handle_timeout(int64_t now_us) {
@@ -190,6 +199,15 @@ void DtlsSrtpTransport::Arena::add(std::span<const uint8_t> d) {
   ends.push_back(bytes.size());
 }
 
+void DtlsSrtpTransport::Arena::views(std::vector<std::span<const uint8_t>> &spans) const {
+  spans.clear();
+  size_t start = 0;
+  for (size_t end : ends) {
+    spans.emplace_back(bytes.data() + start, end - start);
+    start = end;
+  }
+}
+
 void DtlsSrtpTransport::Arena::drop_oldest(size_t keep) {
   if (ends.size() <= keep)
     return;
@@ -219,17 +237,11 @@ void DtlsSrtpTransport::flush_out() {
       return;
     std::swap(batch, out_);
   }
-  spans.clear();
-  size_t start = 0;
-  for (size_t end : batch.ends) {
-    spans.emplace_back(batch.bytes.data() + start, end - start);
-    start = end;
-  }
+  batch.views(spans);
   flush_depth_++;
   sink_->send_datagrams(spans);
   flush_depth_--;
-  batch.bytes.clear();
-  batch.ends.clear();
+  batch.clear();
 }
 
 void DtlsSrtpTransport::set_network_sink(NetworkSink *sink) {

@@ -46,7 +46,8 @@ class GSTRTC_INTERNAL DtlsSrtpTransport {
 public:
   struct Events {
     std::function<void()> state_changed;                    // no lock held
-    std::function<void(std::span<const uint8_t>)> app_data; // no lock held, decoder's thread
+    // Records decrypted by one call, in order; no lock held, the decoder's thread.
+    std::function<void(Datagrams)> app_data;
   };
   explicit DtlsSrtpTransport(Events ev);
   ~DtlsSrtpTransport();
@@ -58,6 +59,8 @@ public:
   Status start(int64_t now_us); // no-op if started
   bool started() const;
   void handle_dtls(std::span<const uint8_t> d, int64_t now_us);
+  // Several datagrams: what they produce goes out, and is delivered, as one batch each.
+  void handle_dtls(Datagrams ds, int64_t now_us);
   void handle_timeout(int64_t now_us);
   int64_t next_timeout() const;
   Status send_app_data(std::span<const uint8_t> d);
@@ -84,6 +87,20 @@ public:
   TransportCounters &counters() { return counters_; }
 
 private:
+  // Datagrams or records back to back, and where each ends; capacity kept when cleared.
+  struct Arena {
+    std::vector<uint8_t> bytes;
+    std::vector<size_t> ends;
+    void add(std::span<const uint8_t> d);
+    void drop_oldest(size_t keep);
+    // Views of each, into `spans`.
+    void views(std::vector<std::span<const uint8_t>> &spans) const;
+    void clear() {
+      bytes.clear();
+      ends.clear();
+    }
+  };
+
   void flush_out();       // sends what the session produced; call without lock_
   void flush_app();       // delivers decrypted application data; call without lock_
   void on_state(State s); // session event, lock_ held
@@ -93,15 +110,8 @@ private:
   mutable std::mutex lock_;
   TransportConfig cfg_;
   std::unique_ptr<Session> session_;
-  // Datagrams produced under lock_, sent after: their bytes back to back, and where each ends.
-  struct Arena {
-    std::vector<uint8_t> bytes;
-    std::vector<size_t> ends;
-    void add(std::span<const uint8_t> d);
-    void drop_oldest(size_t keep);
-  };
-  Arena out_;
-  std::vector<std::vector<uint8_t>> app_; // decrypted under lock_, delivered after
+  Arena out_; // produced under lock_, sent after
+  Arena app_; // decrypted under lock_, delivered after
   bool state_dirty_ = false;
   std::shared_ptr<srtp::Context> outbound_, inbound_;
 
@@ -113,6 +123,10 @@ private:
   Arena sending_;
   std::vector<std::span<const uint8_t>> sending_spans_;
   int flush_depth_ = 0;
+  // Protects what flush_app() delivers (swapped with app_, so capacity is reused).
+  std::mutex app_deliver_lock_;
+  Arena app_delivering_;
+  std::vector<std::span<const uint8_t>> app_spans_;
   TransportCounters counters_;
 };
 

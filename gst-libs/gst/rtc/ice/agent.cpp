@@ -69,6 +69,26 @@ Result<std::string> resolve_host(const std::string &host) {
 
 } // namespace
 
+struct Agent::BurstSource {
+  GSource base;
+  Agent *agent;
+  static Agent *of(GSource *s) { return reinterpret_cast<BurstSource *>(s)->agent; }
+};
+
+GSourceFuncs Agent::burst_funcs_ = {
+    +[](GSource *s, gint *timeout) -> gboolean {
+      *timeout = -1;
+      return BurstSource::of(s)->burst_pending_.load(std::memory_order_relaxed);
+    },
+    +[](GSource *s) -> gboolean {
+      return BurstSource::of(s)->burst_pending_.load(std::memory_order_relaxed);
+    },
+    +[](GSource *s, GSourceFunc, gpointer) -> gboolean {
+      BurstSource::of(s)->on_burst_end();
+      return G_SOURCE_CONTINUE;
+    },
+    nullptr, nullptr, nullptr};
+
 Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(events)) {
   // RFC 8445 full agent; regular nomination (RFC 8445 §8.1.1; aggressive was removed),
   // trickle (RFC 8838), consent freshness (RFC 7675) done by libnice as well.
@@ -106,7 +126,19 @@ Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(
         static_cast<Agent *>(self)->on_selected_pair(l, r);
       }),
       this));
+  // Dispatched in the iteration after libnice's read source has read the socket dry.
+  burst_source_ = g_source_new(&burst_funcs_, sizeof(BurstSource));
+  reinterpret_cast<BurstSource *>(burst_source_)->agent = this;
+  g_source_set_priority(burst_source_, G_PRIORITY_DEFAULT);
+  g_source_attach(burst_source_, loop_->context());
   set_receive_context(nullptr);
+}
+
+void Agent::on_burst_end() {
+  burst_pending_.store(false, std::memory_order_relaxed);
+  std::lock_guard lk(recv_lock_);
+  if (receiver_)
+    receiver_->on_burst_end();
 }
 
 // Runs the switch on the ICE thread: a callback from the old context cannot then be in flight,
@@ -139,6 +171,8 @@ Agent::~Agent() {
       g_source_unref(consent_timer_);
       consent_timer_ = nullptr;
     }
+    g_source_destroy(burst_source_);
+    g_source_unref(burst_source_);
     // Releases TURN allocations; the callback drops the last reference.
     nice_agent_close_async(
         nice_, +[](GObject *src, GAsyncResult *, gpointer) { g_object_unref(src); }, nullptr);
@@ -525,6 +559,7 @@ void Agent::on_recv(const gchar *buf, guint len) {
       update_state();
     }
   }
+  burst_pending_.store(true, std::memory_order_relaxed);
   std::lock_guard lk(recv_lock_);
   if (receiver_)
     receiver_->on_packet(reinterpret_cast<const guint8 *>(buf), len);

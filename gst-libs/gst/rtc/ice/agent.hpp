@@ -60,11 +60,15 @@ struct AgentCounters {
   std::atomic<uint64_t> send_dropped_not_writable{0}, send_errors{0}, receive_dropped_no_reader{0};
 };
 
-// Where received datagrams go (the rtcicesrc). Called on the ICE thread.
+// Where received datagrams go (the rtcicesrc). Called on the thread that reads (see
+// set_receive_context).
 class GSTRTC_INTERNAL Receiver {
 public:
   virtual ~Receiver() = default;
   virtual void on_packet(const guint8 *data, gsize size) noexcept = 0;
+  // On the ICE thread, once what it read in one go has been given to on_packet: the end of a
+  // batch (libnice reads the socket until it is empty).
+  virtual void on_burst_end() noexcept {}
 };
 
 class DirectSend;
@@ -112,6 +116,9 @@ private:
   void on_component_state(guint state);
   void on_selected_pair(NiceCandidate *local, NiceCandidate *remote);
   void on_recv(const gchar *buf, guint len);
+  struct BurstSource; // dispatched after a read burst
+  static GSourceFuncs burst_funcs_;
+  void on_burst_end();
   void update_state();     // recomputes state_, emits state_changed if it changed
   void schedule_consent(); // (re)arms the consent timer (runs on the ICE thread)
   static gboolean consent_tick(gpointer self);
@@ -146,6 +153,8 @@ private:
   std::mutex direct_lock_;
   std::unique_ptr<DirectSend> direct_;
 
+  GSource *burst_source_ = nullptr; // on loop_'s context; ready while burst_pending_
+  std::atomic<bool> burst_pending_{false};
   std::mutex recv_lock_; // protects receiver_
   Receiver *receiver_ = nullptr;
 };

@@ -296,12 +296,19 @@ Status Association::connect() {
 }
 
 void Association::handle_packet(std::span<const uint8_t> packet) {
-  if (!sctp_checksum_ok(packet)) { // RFC 9260 §8.5: silently discarded
-    bad_checksums_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
+  std::span<const uint8_t> one[1] = {packet};
+  handle_packets(one);
+}
+
+void Association::handle_packets(Packets packets) {
   Driving d(this);
-  usrsctp_conninput(conn_.get(), packet.data(), packet.size(), 0);
+  for (auto packet : packets) {
+    if (!sctp_checksum_ok(packet)) { // RFC 9260 §8.5: silently discarded
+      bad_checksums_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    usrsctp_conninput(conn_.get(), packet.data(), packet.size(), 0);
+  }
 }
 
 void Association::take(std::vector<Item> &out) {

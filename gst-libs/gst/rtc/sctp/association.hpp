@@ -76,6 +76,7 @@ public:
   Status connect();
   // Packets with a wrong checksum are dropped here and counted in bad_checksums().
   void handle_packet(std::span<const uint8_t> packet);
+  void handle_packets(Packets packets); // in one call: what they cause leaves as one batch
   uint64_t bad_checksums() const { return bad_checksums_.load(std::memory_order_relaxed); }
   void take(std::vector<Item> &out); // replaces out's contents
 
