@@ -245,15 +245,8 @@ static gboolean start(GstRtcDtlsSrtpDec *self) {
       g_signal_connect(t.get(), "notify::state", G_CALLBACK(on_transport_state), self);
   // A buffer per record; the records of one batch as one list (SCTP handles them in one go).
   gstrtc::dtls_transport_set_app_data_handler(t.get(), [self](gstrtc::dtls::Datagrams ds) {
-    if (ds.size() == 1) {
-      push(self, self->data_src, gst_buffer_new_memdup(ds[0].data(), ds[0].size()));
-      return;
-    }
-    GstBufferList *list = gst_buffer_list_new_sized(guint(ds.size()));
-    for (auto d : ds)
-      gst_buffer_list_add(list, gst_buffer_new_memdup(d.data(), d.size()));
     start_streams(self);
-    gst_pad_push_list(self->data_src, list);
+    gstrtc::push_copies(self->data_src, ds);
   });
   priv->active = std::move(t);
   return TRUE;

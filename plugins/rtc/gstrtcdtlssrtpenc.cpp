@@ -114,15 +114,8 @@ static GstFlowReturn push_locked(GstRtcDtlsSrtpEnc *self, GstBuffer *buf) {
 // batch goes as one list.
 void GstRtcDtlsSrtpEncPrivate::send_datagrams(gstrtc::dtls::Datagrams ds) noexcept {
   std::lock_guard lk(push_lock);
-  if (ds.size() == 1) {
-    push_locked(self, gst_buffer_new_memdup(ds[0].data(), ds[0].size()));
-    return;
-  }
-  GstBufferList *list = gst_buffer_list_new_sized(guint(ds.size()));
-  for (auto d : ds)
-    gst_buffer_list_add(list, gst_buffer_new_memdup(d.data(), d.size()));
   ensure_stream_started(self);
-  gst_pad_push_list(self->srcpad, list);
+  gstrtc::push_copies(self->srcpad, ds);
 }
 
 static int64_t now_us(GstRtcDtlsSrtpEnc *self) {

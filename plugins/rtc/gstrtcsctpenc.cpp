@@ -18,6 +18,7 @@
 
 #include "gstrtcsctpenc.h"
 #include "gstrtcelements.h"
+#include "mappedbatch.hpp"
 
 #include "rtcsctp-private.hpp"
 #include "sctpbinding.hpp"
@@ -71,15 +72,7 @@ static bool start(GstRtcSctpEnc *self) {
   // Serialised by the transport; a packet per buffer (one copy: usrsctp keeps its own), the
   // packets of one batch pushed as one list.
   gstrtc::sctp_transport_attach_output(t.get(), [pad](gstrtc::SctpPackets pkts) {
-    GstFlowReturn r;
-    if (pkts.size() == 1) {
-      r = gst_pad_push(pad, gst_buffer_new_memdup(pkts[0].data(), pkts[0].size()));
-    } else {
-      GstBufferList *list = gst_buffer_list_new_sized(guint(pkts.size()));
-      for (auto pkt : pkts)
-        gst_buffer_list_add(list, gst_buffer_new_memdup(pkt.data(), pkt.size()));
-      r = gst_pad_push_list(pad, list);
-    }
+    GstFlowReturn r = gstrtc::push_copies(pad, pkts);
     if (r != GST_FLOW_OK && r != GST_FLOW_FLUSHING)
       GST_LOG_OBJECT(pad, "packets not sent: %s", gst_flow_get_name(r));
   });

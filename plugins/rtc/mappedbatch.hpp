@@ -1,5 +1,6 @@
-// MappedBatch: up to kMax buffers mapped for reading, with a view of each, so that the buffers
-// of a list reach a batch-taking core (SCTP packets, DTLS records) without a copy.
+// Batches of packets between buffer lists and the cores that take and make them in batches
+// (SCTP packets, DTLS records). MappedBatch: up to kMax buffers mapped for reading, with a view
+// of each, so that the buffers of a list reach a core without a copy.
 #pragma once
 
 #include <gst/gst.h>
@@ -46,6 +47,24 @@ private:
   std::span<const uint8_t> views_[kMax];
   guint n_ = 0;
 };
+
+// A buffer holding a copy of `d`: its memory and data one allocation (gst_buffer_new_memdup
+// takes three).
+inline GstBuffer *buffer_copy_of(std::span<const uint8_t> d) {
+  GstBuffer *b = gst_buffer_new_allocate(nullptr, d.size(), nullptr);
+  gst_buffer_fill(b, 0, d.data(), d.size());
+  return b;
+}
+
+// Pushes a copy of each of `views` on `pad`: one buffer alone, several as one list.
+inline GstFlowReturn push_copies(GstPad *pad, MappedBatch::Views views) {
+  if (views.size() == 1)
+    return gst_pad_push(pad, buffer_copy_of(views[0]));
+  GstBufferList *list = gst_buffer_list_new_sized(guint(views.size()));
+  for (auto v : views)
+    gst_buffer_list_add(list, buffer_copy_of(v));
+  return gst_pad_push_list(pad, list);
+}
 
 // Hands the buffers of `list` to `take` (a MappedBatch::Views consumer) in batches of at most
 // kMax; the list is not consumed.
