@@ -127,9 +127,9 @@ Pop pop_packets(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot *slots, siz
   return Pop::Packet;
 }
 
-// Stream lock held. Running time of the arrival: the element clock now, minus the time spent
-// queued.
-void stamp_locked(GstRtcIceSrcPrivate *priv, const GstRtcIceSrcPrivate::Slot &slot) {
+// Stream lock held. Running time of each arrival: the element clock now, minus the time spent
+// queued (the clocks are read once for the batch).
+void stamp_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot *slots, size_t n) {
   GstElement *self = priv->element;
   if (priv->need_stream_start) {
     gchar *id = gst_pad_create_stream_id(priv->srcpad, self, nullptr);
@@ -140,20 +140,23 @@ void stamp_locked(GstRtcIceSrcPrivate *priv, const GstRtcIceSrcPrivate::Slot &sl
     gst_pad_push_event(priv->srcpad, gst_event_new_segment(&seg));
     priv->need_stream_start = false;
   }
-  if (G_UNLIKELY(slot.epoch != priv->clock_epoch)) {
+  if (G_UNLIKELY(slots[0].epoch != priv->clock_epoch)) { // one epoch per batch
     priv->clock = gstrtc::adopt(gst_element_get_clock(self));
     priv->base_time = gst_element_get_base_time(self);
-    priv->clock_epoch = slot.epoch;
+    priv->clock_epoch = slots[0].epoch;
   }
-  GstClockTime ts = 0;
-  if (priv->clock) {
-    GstClockTime now = gst_clock_get_time(priv->clock.get());
-    GstClockTime queued =
-        GST_CLOCK_TIME_IS_VALID(slot.arrival) ? gst_util_get_timestamp() - slot.arrival : 0;
-    GstClockTime base = priv->base_time;
-    ts = now > base + queued ? now - base - queued : 0;
+  GstClockTime now = priv->clock ? gst_clock_get_time(priv->clock.get()) : 0;
+  GstClockTime wall = priv->clock ? gst_util_get_timestamp() : 0;
+  GstClockTime base = priv->base_time;
+  for (size_t i = 0; i < n; i++) {
+    GstClockTime ts = 0;
+    if (priv->clock) {
+      GstClockTime arrival = slots[i].arrival;
+      GstClockTime queued = GST_CLOCK_TIME_IS_VALID(arrival) && wall > arrival ? wall - arrival : 0;
+      ts = now > base + queued ? now - base - queued : 0;
+    }
+    GST_BUFFER_PTS(slots[i].buf) = GST_BUFFER_DTS(slots[i].buf) = ts;
   }
-  GST_BUFFER_PTS(slot.buf) = GST_BUFFER_DTS(slot.buf) = ts;
 }
 
 // Stream lock held. Flow errors are posted once, as a source's streaming thread would.
@@ -166,7 +169,7 @@ GstFlowReturn check_flow(GstRtcIceSrcPrivate *priv, GstFlowReturn ret) {
 }
 
 GstFlowReturn push_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot slot) {
-  stamp_locked(priv, slot);
+  stamp_locked(priv, &slot, 1);
   return check_flow(priv, gst_pad_push(priv->srcpad, slot.buf));
 }
 
@@ -175,9 +178,9 @@ GstFlowReturn push_batch_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::
                                 size_t n) {
   if (n == 1)
     return push_locked(priv, slots[0]);
+  stamp_locked(priv, slots, n);
   GstBufferList *list = gst_buffer_list_new_sized(guint(n));
   for (size_t i = 0; i < n; i++) {
-    stamp_locked(priv, slots[i]);
     gst_buffer_list_add(list, slots[i].buf);
   }
   return check_flow(priv, gst_pad_push_list(priv->srcpad, list));
