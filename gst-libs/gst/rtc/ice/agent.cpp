@@ -129,7 +129,7 @@ Agent::Agent(AgentEvents events) : loop_(IceLoop::acquire()), events_(std::move(
   // Dispatched in the iteration after libnice's read source has read the socket dry.
   burst_source_ = g_source_new(&burst_funcs_, sizeof(BurstSource));
   reinterpret_cast<BurstSource *>(burst_source_)->agent = this;
-  g_source_set_priority(burst_source_, G_PRIORITY_DEFAULT);
+  g_source_set_priority(burst_source_, G_PRIORITY_HIGH); // never starved by the reading
   g_source_attach(burst_source_, loop_->context());
   set_receive_context(nullptr);
 }
