@@ -4,6 +4,8 @@
  *
  * Pushes each datagram received on an ICE transport (#GstRtcICETransport) as one buffer,
  * timestamped with the running time of its arrival. A live source: data flows in PLAYING.
+ * What one read of the socket brought is pushed as one buffer list (up to 64 datagrams), so
+ * that downstream can handle it in one go (rtcdtlssrtpdec and rtcsctpdec do).
  *
  * By default the socket is read in a streaming thread of the element's own (libnice's batched
  * reads go straight to a bounded queue, no thread hop per packet), so downstream may block.

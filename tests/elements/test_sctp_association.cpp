@@ -274,6 +274,23 @@ TEST(SctpAssociation, UnorderedAndNoRetransmitChannelsDeliverAndCloseIsSeenByThe
   EXPECT_FALSE(p.a->with([&](ChannelSet &s) { return s.send(cu, pattern(10, 1), false).ok(); }));
 }
 
+// Sends `total` bytes from a on `ca` in messages of `msg` bytes, each with its own pattern.
+void send_all(Pair &p, ChannelId ca, size_t total, size_t msg) {
+  for (size_t off = 0; off < total; off += msg)
+    ASSERT_TRUE(p.a->with([&](ChannelSet &s) { return s.send(ca, pattern(msg, off), true).ok(); }));
+}
+
+// b's messages are send_all's, in order and byte-exact. b's lock held.
+void check_all(Pair &p, size_t total, size_t msg) {
+  size_t off = 0;
+  for (auto &e : p.b->events)
+    if (auto *m = std::get_if<ev::Message>(&e)) {
+      ASSERT_EQ(m->data, pattern(msg, off)) << "at " << off;
+      off += msg;
+    }
+  EXPECT_EQ(off, total);
+}
+
 TEST(SctpAssociation, ReliableDataSurvivesLossAndReordering) {
   Pair p;
   ChannelId rb = 0;
@@ -285,8 +302,7 @@ TEST(SctpAssociation, ReliableDataSurvivesLossAndReordering) {
   }
   constexpr size_t kTotal = 8 << 20, kMsg = 64 * 1024;
   auto t0 = std::chrono::steady_clock::now();
-  for (size_t off = 0; off < kTotal; off += kMsg)
-    ASSERT_TRUE(p.a->with([&](ChannelSet &s) { return s.send(ca, pattern(kMsg, off), true).ok(); }));
+  ASSERT_NO_FATAL_FAILURE(send_all(p, ca, kTotal, kMsg));
   bool all = p.b->wait([](auto &ev) { return count<ev::Message>(ev) == kTotal / kMsg; }, 30s);
   if (!all) {
     std::lock_guard lk(p.b->lock);
@@ -301,12 +317,7 @@ TEST(SctpAssociation, ReliableDataSurvivesLossAndReordering) {
   ASSERT_TRUE(all);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::lock_guard lk(p.b->lock);
-  size_t off = 0;
-  for (auto &e : p.b->events)
-    if (auto *m = std::get_if<ev::Message>(&e)) {
-      ASSERT_EQ(m->data, pattern(kMsg, off)) << "at " << off;
-      off += kMsg;
-    }
+  ASSERT_NO_FATAL_FAILURE(check_all(p, kTotal, kMsg));
   EXPECT_GT(p.wire.dropped, 0u);
   std::printf("8 MiB with 5%% loss and reordering: %.2f s, %.1f MB/s, %llu packets dropped\n",
               secs, kTotal / secs / 1e6, (unsigned long long)p.wire.dropped);
@@ -323,16 +334,10 @@ TEST(SctpAssociation, CorruptedPacketsAreDroppedOnTheirChecksumAndDataArrivesInt
     p.wire.corrupt = 0.02;
   }
   constexpr size_t kTotal = 2 << 20, kMsg = 16 * 1024;
-  for (size_t off = 0; off < kTotal; off += kMsg)
-    ASSERT_TRUE(p.a->with([&](ChannelSet &s) { return s.send(ca, pattern(kMsg, off), true).ok(); }));
+  ASSERT_NO_FATAL_FAILURE(send_all(p, ca, kTotal, kMsg));
   ASSERT_TRUE(p.b->wait([](auto &ev) { return count<ev::Message>(ev) == kTotal / kMsg; }, 30s));
   std::lock_guard lk(p.b->lock);
-  size_t off = 0;
-  for (auto &e : p.b->events)
-    if (auto *m = std::get_if<ev::Message>(&e)) {
-      ASSERT_EQ(m->data, pattern(kMsg, off)) << "at " << off;
-      off += kMsg;
-    }
+  ASSERT_NO_FATAL_FAILURE(check_all(p, kTotal, kMsg));
   std::lock_guard wl(p.wire.lock);
   EXPECT_GT(p.wire.corrupted, 0u);
   EXPECT_GT(p.b->assoc->bad_checksums(), 0u); // most packets are data, a to b

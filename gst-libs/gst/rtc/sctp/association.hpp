@@ -6,8 +6,9 @@
 // usrsctp is initialised once per process while any Association exists (refcounted), without
 // its timer thread: one thread of ours ticks its timers every 10 ms.
 //
-// Threads: usrsctp calls Output with the association locked — it must not call back into this
-// Association. Inbox items arrive on the thread that called handle_packet()/send() (drain after
+// Threads: Output must not call back into this Association. It is called on the thread of the
+// call that made the packets, once that call is done (or, over 64 packets, with usrsctp's
+// association lock held), and on the timer thread with that lock held. Inbox items arrive on the thread that called handle_packet()/send() (drain after
 // the call returns) or on the timer thread, which calls Wakeup (schedule a drain; do not drain
 // from inside it).
 #pragma once
