@@ -628,6 +628,7 @@ static void gst_rtc_bin_class_init(GstRtcBinClass *klass) {
   element_class->release_pad = release_pad;
   element_class->change_state = change_state;
   install_properties(gobject_class);
+  gstrtc::rtcbin::register_message_meta(); // the kind of data pad messages
   install_signals(klass);
   gst_element_class_add_static_pad_template_with_gtype(element_class, &sink_template,
                                                        GST_TYPE_RTC_BIN_PAD);

@@ -8,6 +8,7 @@
 #include <gst/gst.h>
 #include <gst/rtc/rtc.h>
 #include <glib/gstdio.h>
+#include <gst/app/gstappsrc.h>
 #include <gtest/gtest.h>
 
 #include "datachannel_watch.hpp"
@@ -754,6 +755,90 @@ TEST(RtcBin, DataPadsSendAFileAndTextFromGstLaunchLines) {
       << (a.errors.empty() ? "" : a.errors[0]) << (b.errors.empty() ? "" : b.errors[0]);
   g_remove(fpath.c_str());
   g_remove(tpath.c_str());
+}
+
+// Each message's kind (string or binary) rides on its data pad buffer as the
+// GstRtcDataMessageMeta custom meta. B's src pad "kinds" tags what A sent through the API; A's
+// sink pad "back" (caps not text/*) sends each buffer as its meta says, and B gets every
+// message as it was meant, empty ones included.
+TEST(RtcBin, DataPadsCarryEachMessagesKind) {
+  std::deque<Seen> seen;
+  Peer a("A", 30, "appsrc name=in format=time ! pc.data_sink_back"),
+      b("B", 30, "pc.data_src_kinds ! fakesink sync=false");
+  a.remote = &b;
+  b.remote = &a;
+  Seen &back = seen.emplace_back();
+  // Watched from on-data-channel itself, so that no message can come before the handlers.
+  g_signal_connect(b.pc, "on-data-channel",
+                   G_CALLBACK(+[](GstElement *, GstRtcDataChannel *dc, Seen *s) {
+                     gchar *label = nullptr;
+                     g_object_get(dc, "label", &label, nullptr);
+                     if (g_strcmp0(label, "back") == 0)
+                       watch(dc, s);
+                     g_free(label);
+                   }),
+                   &back);
+  struct Kinds {
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<int> seen; // 1 binary, 0 string, -1 no meta
+  } kinds;
+  GstPad *src = gst_element_get_static_pad(b.pc, "data_src_kinds");
+  ASSERT_NE(src, nullptr);
+  gst_pad_add_probe(
+      src, GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad *, GstPadProbeInfo *info, gpointer k) {
+        GstCustomMeta *m =
+            gst_buffer_get_custom_meta(GST_PAD_PROBE_INFO_BUFFER(info), "GstRtcDataMessageMeta");
+        gboolean binary = FALSE;
+        int kind = m && gst_structure_get_boolean(gst_custom_meta_get_structure(m), "binary",
+                                                  &binary)
+                       ? int(binary)
+                       : -1;
+        auto *ks = static_cast<Kinds *>(k);
+        {
+          std::lock_guard lk(ks->m);
+          ks->seen.push_back(kind);
+        }
+        ks->cv.notify_all();
+        return GST_PAD_PROBE_OK;
+      },
+      &kinds, nullptr);
+  gst_object_unref(src);
+  GstRtcDataChannel *dc = create_channel(a.pc, "kinds", nullptr);
+  ASSERT_NE(dc, nullptr);
+  Seen &out = seen.emplace_back();
+  watch(dc, &out);
+  ASSERT_NO_FATAL_FAILURE(start_when_needed(a, b));
+  ASSERT_TRUE(out.wait([&] { return out.opened == 1; }));
+  const std::vector<std::pair<bool, std::string>> sent = {
+      {false, "h\xc3\xa9llo"}, {true, std::string("\x01\x02\x00\x03", 4)}, {false, ""},
+      {true, ""}, {false, "{\"n\": 1}"}, {true, pattern(70000, 3)}};
+  for (auto &[binary, v] : sent)
+    ASSERT_EQ(send(dc, binary, v), "");
+  {
+    std::unique_lock lk(kinds.m);
+    ASSERT_TRUE(kinds.cv.wait_for(lk, std::chrono::seconds(10),
+                                  [&] { return kinds.seen.size() == sent.size(); }));
+    EXPECT_EQ(kinds.seen, (std::vector<int>{0, 1, 0, 1, 0, 1}));
+  }
+  GstElement *in = gst_bin_get_by_name(GST_BIN(a.pipe), "in");
+  for (auto &[binary, v] : sent) {
+    GstBuffer *buf = v.empty() ? gst_buffer_new() : gst_buffer_new_memdup(v.data(), v.size());
+    GstCustomMeta *m = gst_buffer_add_custom_meta(buf, "GstRtcDataMessageMeta");
+    ASSERT_NE(m, nullptr);
+    gst_structure_set(gst_custom_meta_get_structure(m), "binary", G_TYPE_BOOLEAN, binary, nullptr);
+    ASSERT_EQ(gst_app_src_push_buffer(GST_APP_SRC(in), buf), GST_FLOW_OK);
+  }
+  gst_object_unref(in);
+  ASSERT_TRUE(back.wait([&] { return back.messages.size() == sent.size(); }, 15000))
+      << back.messages.size() << " of " << sent.size() << " arrived";
+  for (size_t i = 0; i < sent.size(); i++) {
+    EXPECT_EQ(back.messages[i].first, sent[i].first) << "message " << i << ": kind";
+    EXPECT_TRUE(back.messages[i].second == sent[i].second) << "message " << i << " differs";
+  }
+  EXPECT_TRUE(a.errors.empty() && b.errors.empty())
+      << (a.errors.empty() ? "" : a.errors[0]) << (b.errors.empty() ? "" : b.errors[0]);
 }
 
 namespace {

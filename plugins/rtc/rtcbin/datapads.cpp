@@ -52,6 +52,35 @@ struct _GstRtcBinDataSinkPad {
 
 G_DEFINE_TYPE(GstRtcBinDataSinkPad, gst_rtc_bin_data_sink_pad, GST_TYPE_PAD)
 
+// --- the message kind meta
+
+void gstrtc::rtcbin::register_message_meta() {
+  static const GstMetaInfo *info = [] {
+    static const gchar *tags[] = {nullptr};
+    // No transform function: GStreamer copies the structure when a buffer is copied.
+    return gst_meta_register_custom(kMessageMeta, tags, nullptr, nullptr, nullptr);
+  }();
+  (void)info;
+}
+
+namespace {
+
+void tag_message(GstBuffer *buf, bool binary) {
+  GstCustomMeta *m = gst_buffer_add_custom_meta(buf, kMessageMeta);
+  gst_structure_set(gst_custom_meta_get_structure(m), "binary", G_TYPE_BOOLEAN, binary, nullptr);
+}
+
+// The kind a buffer's meta says: 1 binary, 0 string, -1 no meta.
+int message_kind(GstBuffer *buf) {
+  GstCustomMeta *m = gst_buffer_get_custom_meta(buf, kMessageMeta);
+  gboolean binary;
+  if (!m || !gst_structure_get_boolean(gst_custom_meta_get_structure(m), "binary", &binary))
+    return -1;
+  return binary ? 1 : 0;
+}
+
+} // namespace
+
 // --- sink pads: sending
 
 namespace {
@@ -156,6 +185,8 @@ GstFlowReturn send_buffer(GstRtcBinDataSinkPad *p, GstElement *bin, GstBuffer *b
   }
   bool binary = !st->text;
   lk.unlock();
+  if (int kind = message_kind(buf); kind >= 0)
+    binary = kind == 1;
   GST_LOG_OBJECT(p, "sending %" G_GSIZE_FORMAT " bytes", gst_buffer_get_size(buf));
   BufferMap map(buf, GST_MAP_READ);
   if (!map) {
@@ -515,24 +546,29 @@ gboolean src_activate_mode(GstPad *pad, GstObject *, GstPadMode, gboolean active
   return ok;
 }
 
-GstBuffer *buffer_of(std::vector<uint8_t> &&data) {
-  if (data.empty())
-    return gst_buffer_new();
-  auto *v = new std::vector<uint8_t>(std::move(data));
-  return gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, v->data(), v->size(), 0,
-                                     v->size(), v,
-                                     [](gpointer p) { delete static_cast<std::vector<uint8_t> *>(p); });
+GstBuffer *buffer_of(bool binary, std::vector<uint8_t> &&data) {
+  GstBuffer *buf;
+  if (data.empty()) {
+    buf = gst_buffer_new();
+  } else {
+    auto *v = new std::vector<uint8_t>(std::move(data));
+    buf = gst_buffer_new_wrapped_full(
+        GST_MEMORY_FLAG_READONLY, v->data(), v->size(), 0, v->size(), v,
+        [](gpointer p) { delete static_cast<std::vector<uint8_t> *>(p); });
+  }
+  tag_message(buf, binary);
+  return buf;
 }
 
 // From the transport's delivering thread (no lock of the transport held): queued for the pad's
 // task; dropped while the pad is not running (the signals still have the message).
-void queue_message(const SrcPtr &b, std::vector<uint8_t> &&data) {
+void queue_message(const SrcPtr &b, bool binary, std::vector<uint8_t> &&data) {
   std::unique_lock lk(b->lock);
   b->cv.wait(lk, [&] { return b->flushing || !b->pad || b->queued < kMaxQueued; });
   if (b->flushing || !b->pad)
     return;
   b->queued += data.size();
-  b->queue.push_back(buffer_of(std::move(data)));
+  b->queue.push_back(buffer_of(binary, std::move(data)));
   b->cv.notify_all();
 }
 
@@ -554,8 +590,8 @@ void bind_channel(const SrcPtr &b, GstRtcDataChannel *dc) {
   b->bound.emplace_back(dc);
   b->open.insert(dc);
   data_channel_set_hook(dc, std::make_shared<DataChannelHook>(
-                                [b](bool, std::vector<uint8_t> &&data) {
-                                  queue_message(b, std::move(data));
+                                [b](bool binary, std::vector<uint8_t> &&data) {
+                                  queue_message(b, binary, std::move(data));
                                 }));
   gulong id = g_signal_connect_data(
       dc, "on-close", G_CALLBACK(on_bound_close), new SrcPtr(b),

@@ -6,6 +6,10 @@
 //     and of pre-negotiated channels with it, one buffer each; EOS when they have all closed.
 // Channel options are the sink pad's properties, read when its first data arrives (so that
 // gst-launch can set them: rtcbin implements GstChildProxy for these pads).
+// The kind of each message (W3C string or binary) rides on its buffer as a custom meta,
+// kMessageMeta, whose structure has one boolean, "binary": src pads add it to every buffer,
+// and on a sink pad it overrides the caps, so a relay (pc1.data_src_x ! pc2.data_sink_y)
+// keeps kinds.
 #pragma once
 
 #include "rtc-gref.hpp"
@@ -33,6 +37,10 @@ namespace gstrtc::rtcbin {
 
 inline constexpr const char *kDataSinkPrefix = "data_sink_";
 inline constexpr const char *kDataSrcPrefix = "data_src_";
+inline constexpr const char *kMessageMeta = "GstRtcDataMessageMeta";
+
+// Registers kMessageMeta (once per process; from rtcbin's class_init).
+void register_message_meta();
 
 // Opens a channel as rtcbin's create-data-channel does (transfer full, or null and error).
 using CreateChannel =
