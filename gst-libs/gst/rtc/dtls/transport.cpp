@@ -121,18 +121,29 @@ void DtlsSrtpTransport::handle_dtls(Datagrams ds, int64_t now_us) {
   flush_app();
 }
 
-void DtlsSrtpTransport::flush_app() {
-  std::lock_guard dlk(app_deliver_lock_);
+template <typename F>
+void DtlsSrtpTransport::relay(Relay &r, Arena &pending, F &&deliver) {
+  Relay nested;
+  Relay &use = r.depth == 0 ? r : nested;
   {
     std::lock_guard lk(lock_);
-    if (app_.ends.empty())
+    if (pending.ends.empty())
       return;
-    std::swap(app_delivering_, app_);
+    std::swap(use.arena, pending);
   }
-  app_delivering_.views(app_spans_);
-  if (ev_.app_data)
-    ev_.app_data(app_spans_);
-  app_delivering_.clear();
+  use.arena.views(use.spans);
+  r.depth++;
+  deliver(Datagrams(use.spans));
+  r.depth--;
+  use.arena.clear();
+}
+
+void DtlsSrtpTransport::flush_app() {
+  std::lock_guard alk(app_lock_);
+  relay(app_relay_, app_, [this](Datagrams ds) {
+    if (ev_.app_data)
+      ev_.app_data(ds);
+  });
 }
 
 void DtlsSrtpTransport::handle_timeout(int64_t now_us) {
@@ -220,28 +231,13 @@ void DtlsSrtpTransport::Arena::drop_oldest(size_t keep) {
 
 void DtlsSrtpTransport::flush_out() {
   std::lock_guard olk(out_lock_);
-  // A send that comes back in here (back-to-back wiring) must not reuse what is being sent.
-  Arena nested;
-  std::vector<std::span<const uint8_t>> nested_spans;
-  bool outer = flush_depth_ == 0;
-  Arena &batch = outer ? sending_ : nested;
-  auto &spans = outer ? sending_spans_ : nested_spans;
-  {
+  if (!sink_) {
+    // No network output yet: keep the latest flight for when one registers.
     std::lock_guard lk(lock_);
-    if (!sink_) {
-      // No network output yet: keep the latest flight for when one registers.
-      out_.drop_oldest(kMaxPendingOut);
-      return;
-    }
-    if (out_.ends.empty())
-      return;
-    std::swap(batch, out_);
+    out_.drop_oldest(kMaxPendingOut);
+    return;
   }
-  batch.views(spans);
-  flush_depth_++;
-  sink_->send_datagrams(spans);
-  flush_depth_--;
-  batch.clear();
+  relay(out_relay_, out_, [this](Datagrams ds) { sink_->send_datagrams(ds); });
 }
 
 void DtlsSrtpTransport::set_network_sink(NetworkSink *sink) {

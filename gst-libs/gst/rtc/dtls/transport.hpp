@@ -101,6 +101,16 @@ private:
     }
   };
 
+  // Storage for handing a batch on (swapped with what is pending, so capacity is reused),
+  // unless the hand-over came back into this transport (depth > 0: wired back to back).
+  struct Relay {
+    Arena arena;
+    std::vector<std::span<const uint8_t>> spans;
+    int depth = 0;
+  };
+  // Hands what `pending` holds (taken under lock_) to `deliver`; the caller holds r's lock.
+  template <typename F> void relay(Relay &r, Arena &pending, F &&deliver);
+
   void flush_out();       // sends what the session produced; call without lock_
   void flush_app();       // delivers decrypted application data; call without lock_
   void on_state(State s); // session event, lock_ held
@@ -118,15 +128,10 @@ private:
   // Protects sink_. Recursive: wired back to back, sending can come back into this transport.
   std::recursive_mutex out_lock_;
   NetworkSink *sink_ = nullptr;
-  // Under out_lock_: what is being sent (swapped with out_, so capacity is reused), unless a
-  // send came back in here (depth > 1).
-  Arena sending_;
-  std::vector<std::span<const uint8_t>> sending_spans_;
-  int flush_depth_ = 0;
-  // Protects what flush_app() delivers (swapped with app_, so capacity is reused).
-  std::mutex app_deliver_lock_;
-  Arena app_delivering_;
-  std::vector<std::span<const uint8_t>> app_spans_;
+  Relay out_relay_; // under out_lock_
+  // Protects app_relay_. Recursive, as out_lock_ is: a delivery can come back here.
+  std::recursive_mutex app_lock_;
+  Relay app_relay_;
   TransportCounters counters_;
 };
 
