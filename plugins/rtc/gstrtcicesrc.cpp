@@ -154,7 +154,8 @@ void stamp_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot *slots, s
     GstClockTime ts = 0;
     if (priv->clock) {
       GstClockTime arrival = slots[i].arrival;
-      GstClockTime queued = GST_CLOCK_TIME_IS_VALID(arrival) && wall > arrival ? wall - arrival : 0;
+      GstClockTime queued =
+          GST_CLOCK_TIME_IS_VALID(arrival) && wall > arrival ? wall - arrival : 0;
       ts = now > base + queued ? now - base - queued : 0;
     }
     GST_BUFFER_PTS(slots[i].buf) = GST_BUFFER_DTS(slots[i].buf) = ts;
@@ -170,21 +171,16 @@ GstFlowReturn check_flow(GstRtcIceSrcPrivate *priv, GstFlowReturn ret) {
   return ret;
 }
 
-GstFlowReturn push_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot slot) {
-  stamp_locked(priv, &slot, 1);
-  return check_flow(priv, gst_pad_push(priv->srcpad, slot.buf));
-}
-
-// Several datagrams as one list: downstream (DTLS, SCTP) handles them in one go.
+// Stream lock held. Several datagrams go as one list: downstream (DTLS, SCTP) handles them in
+// one go.
 GstFlowReturn push_batch_locked(GstRtcIceSrcPrivate *priv, GstRtcIceSrcPrivate::Slot *slots,
                                 size_t n) {
-  if (n == 1)
-    return push_locked(priv, slots[0]);
   stamp_locked(priv, slots, n);
+  if (n == 1)
+    return check_flow(priv, gst_pad_push(priv->srcpad, slots[0].buf));
   GstBufferList *list = gst_buffer_list_new_sized(guint(n));
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n; i++)
     gst_buffer_list_add(list, slots[i].buf);
-  }
   return check_flow(priv, gst_pad_push_list(priv->srcpad, list));
 }
 
