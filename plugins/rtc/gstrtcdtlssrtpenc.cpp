@@ -235,8 +235,10 @@ static GstFlowReturn data_chain_list(GstPad *, GstObject *parent, GstBufferList 
   auto *core = self->priv->core;
   gstrtc::Status s = gstrtc::Ok{};
   gstrtc::for_each_batch(list, [&](gstrtc::MappedBatch::Views msgs) {
-    if (s)
-      s = core ? core->send_app_data(msgs) : gstrtc::invalid_state("not started");
+    auto r = core ? core->send_app_data(msgs)
+                  : gstrtc::Status(gstrtc::invalid_state("not started"));
+    if (!r && s)
+      s = std::move(r);
   });
   gst_buffer_list_unref(list);
   if (!s)

@@ -214,6 +214,48 @@ INSTANTIATE_TEST_SUITE_P(Profiles, RtcDtlsSrtpProfiles,
                            return n;
                          });
 
+// Application data as a buffer list (rtcsctpenc's batches) is encrypted as one batch; a message
+// over the DTLS data MTU is refused with a warning naming why, and costs only itself.
+TEST(RtcDtlsSrtp, DataListGoesAsABatchAndAnOversizeMessageCostsOnlyItself) {
+  DtlsPair p;
+  p.play();
+  ASSERT_TRUE(p.connected());
+  const std::vector<size_t> sizes = {1100, 1100, 1100, 1300, 500, 500};
+  std::vector<Bytes> msgs;
+  GstBufferList *list = gst_buffer_list_new();
+  for (size_t i = 0; i < sizes.size(); i++) {
+    Bytes m(sizes[i]);
+    for (size_t k = 0; k < m.size(); k++)
+      m[k] = static_cast<guint8>(i * 37 + k);
+    gst_buffer_list_add(list, wrap(m));
+    msgs.push_back(std::move(m));
+  }
+  ASSERT_EQ(gst_app_src_push_buffer_list(GST_APP_SRC(p.get("data")), list), GST_FLOW_OK);
+  for (size_t i = 0; i < sizes.size(); i++) {
+    if (sizes[i] > 1200 - 37) // the data MTU of a 1200-byte datagram with AES-GCM records
+      continue;
+    bool ok;
+    EXPECT_EQ(p.pull("data_out", ok), msgs[i]) << "message " << i;
+    ASSERT_TRUE(ok) << "message " << i << " never arrived";
+  }
+  bool more;
+  p.pull("data_out", more, 200 * GST_MSECOND);
+  EXPECT_FALSE(more) << "the oversize message went through";
+  GstBus *bus = gst_element_get_bus(p.pipeline);
+  GstMessage *w = gst_bus_timed_pop_filtered(bus, GST_SECOND, GST_MESSAGE_WARNING);
+  gst_object_unref(bus);
+  ASSERT_NE(w, nullptr) << "no warning for the oversize message";
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  gst_message_parse_warning(w, &err, &debug);
+  EXPECT_STREQ(err->message, "Application data not sent");
+  EXPECT_NE(std::string(debug ? debug : "").find("exceeds the DTLS data MTU"), std::string::npos)
+      << (debug ? debug : "");
+  g_error_free(err);
+  g_free(debug);
+  gst_message_unref(w);
+}
+
 TEST(RtcDtlsSrtp, PreferenceOrderChoosesTheProfile) {
   Options o;
   o.a_profiles = "SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_256_GCM";

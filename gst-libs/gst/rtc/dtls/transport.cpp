@@ -183,9 +183,9 @@ Status DtlsSrtpTransport::send_app_data(Datagrams msgs) {
     std::lock_guard lk(lock_);
     if (!session_)
       return invalid_state("DTLS has not started");
-    for (auto m : msgs)
-      if (!(s = session_->send_app_data(m)))
-        break;
+    for (auto m : msgs) // one bad message costs only itself
+      if (auto r = session_->send_app_data(m); !r && s)
+        s = std::move(r);
   }
   flush_out();
   return s;

@@ -64,8 +64,8 @@ public:
   void handle_timeout(int64_t now_us);
   int64_t next_timeout() const;
   Status send_app_data(std::span<const uint8_t> d);
-  // Each message as one record; the records go to the sink as one batch. Stops at the first
-  // failure, which it returns.
+  // Each message as one record; the records go to the sink as one batch. A message that
+  // cannot go (over the data MTU) does not hold up the others; the first failure is returned.
   Status send_app_data(Datagrams msgs);
   void close();
 
