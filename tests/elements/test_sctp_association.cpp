@@ -31,10 +31,12 @@ struct Wire {
   bool reorder = false;
   std::mt19937 rng{42};
   uint64_t dropped = 0, delivered = 0, corrupted = 0;
+  size_t largest = 0; // packet, in bytes: never over the association's MTU (1200)
   std::thread th;
 
   void send(Peer *to, std::span<const uint8_t> p) {
     std::lock_guard lk(lock);
+    largest = std::max(largest, p.size());
     if (loss > 0 && std::uniform_real_distribution<>(0, 1)(rng) < loss) {
       dropped++;
       return;
@@ -172,6 +174,8 @@ struct Pair {
   }
   ~Pair() {
     wire.finish();
+    // What goes to DTLS must fit one record (RFC 8261 §5), whatever usrsctp bundles.
+    EXPECT_LE(wire.largest, AssociationConfig{}.mtu);
     a.reset();
     b.reset();
   }
@@ -344,6 +348,26 @@ TEST(SctpAssociation, CorruptedPacketsAreDroppedOnTheirChecksumAndDataArrivesInt
   // Every damaged packet delivered was caught (a few may still be queued).
   EXPECT_LE(p.b->assoc->bad_checksums() + p.a->assoc->bad_checksums(), p.wire.corrupted);
   EXPECT_GE(p.b->assoc->bad_checksums() + p.a->assoc->bad_checksums() + 4, p.wire.corrupted);
+}
+
+// Many small messages at once are bundled, several chunks to a packet (I-DATA's headers are
+// larger than DATA's): the packets still fit the MTU (checked by Pair).
+TEST(SctpAssociation, BundledSmallMessagesFitTheMtu) {
+  Pair p;
+  ChannelId rb = 0;
+  ChannelId ca = p.open({"small"}, &rb);
+  constexpr size_t kCount = 3000;
+  for (size_t i = 0; i < kCount; i++)
+    ASSERT_TRUE(
+        p.a->with([&](ChannelSet &s) { return s.send(ca, pattern(1 + i % 40, i), true).ok(); }));
+  ASSERT_TRUE(p.b->wait([](auto &ev) { return count<ev::Message>(ev) == kCount; }, 30s));
+  std::lock_guard lk(p.b->lock);
+  size_t i = 0;
+  for (auto &e : p.b->events)
+    if (auto *m = std::get_if<ev::Message>(&e)) {
+      ASSERT_EQ(m->data, pattern(1 + i % 40, i)) << "message " << i;
+      i++;
+    }
 }
 
 TEST(SctpAssociation, UsrsctpComesBackAfterTheLastAssociationWent) {
