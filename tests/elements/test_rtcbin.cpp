@@ -805,7 +805,8 @@ TEST(RtcBin, DataPadsCarryEachMessagesKind) {
       },
       &kinds, nullptr);
   gst_object_unref(src);
-  GstRtcDataChannel *dc = create_channel(a.pc, "kinds", nullptr);
+  auto owned = gstrtc::adopt(create_channel(a.pc, "kinds", nullptr));
+  GstRtcDataChannel *dc = owned.get();
   ASSERT_NE(dc, nullptr);
   Seen &out = seen.emplace_back();
   watch(dc, &out);
