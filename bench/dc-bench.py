@@ -14,9 +14,9 @@ Stacks (each run in a fresh process):
                4 MiB) and pc.data_src_bulk ! fakesink; no Python per message. Timed from the
                receiver's on-data-channel to its fakesink's EOS (the sender's EOS closes the
                channel once its queue is out); messages counted by fakesink.
-  rtcbin-pads-own  the same, each peer's rtcicesrc with a streaming thread of its own instead
-               of the process's one shared ICE thread (which here carries both peers' receive
-               paths, DTLS and SCTP included).
+  rtcbin-pads-own  the same with rtcbin's shared-ice-thread=false: each transport receives on a
+               streaming thread of its own instead of the process's one ICE thread (which here
+               carries both peers' receive paths, DTLS and SCTP included).
   rtcbin-pads-2p   the same with the receiver in a child process (signalling over pipes): each
                peer with its own ICE thread and its own usrsctp, as two applications; CPU is
                both processes' over the receiver's window. Not "one process" like the others.
@@ -237,20 +237,10 @@ def run_bins(factory, size, mb):
 
 
 def own_ice_thread(peer):
-    """rtcbin receives on the process's one ICE thread ("rtc-ice", rtcicesrc shared-thread),
-    which in this one-process benchmark serves both peers. This gives each rtcicesrc its own
-    streaming thread instead, as two peers in two processes would have one ICE thread each:
-    rtcbin sets shared-thread=TRUE right after adding the element and before starting it; the
-    notify handler turns it off again (setup only, nothing per packet)."""
-    def on_notify(src, _p):
-        if src.get_property("shared-thread"):
-            src.set_property("shared-thread", False)
-
-    def on_added(_bin, _sub, element):
-        f = element.get_factory()
-        if f and f.get_name() == "rtcicesrc":
-            element.connect("notify::shared-thread", on_notify)
-    peer.pipe.connect("deep-element-added", on_added)
+    """rtcbin receives on the process's one ICE thread by default, which in this one-process
+    benchmark serves both peers. shared-ice-thread=false gives each transport a streaming thread
+    of its own, as two peers in two processes would have one ICE thread each."""
+    peer.pc.set_property("shared-ice-thread", False)
 
 
 def run_pads(size, mb, own_threads=False):

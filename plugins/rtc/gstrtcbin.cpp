@@ -125,6 +125,7 @@ enum {
   PROP_MAX_PORT,
   PROP_CERTIFICATE,
   PROP_SCTP_TRANSPORT,
+  PROP_SHARED_ICE_THREAD,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -211,6 +212,9 @@ static void set_property(GObject *object, guint prop_id, const GValue *value, GP
   case PROP_MIN_PORT:
     pc->set_config([&](auto &c) { c.ice.min_port = g_value_get_uint(value); });
     break;
+  case PROP_SHARED_ICE_THREAD:
+    pc->set_config([&](auto &c) { c.ice.shared_thread = g_value_get_boolean(value); });
+    break;
   case PROP_MAX_PORT:
     pc->set_config([&](auto &c) { c.ice.max_port = g_value_get_uint(value); });
     break;
@@ -283,6 +287,9 @@ static void get_property(GObject *object, guint prop_id, GValue *value, GParamSp
     break;
   case PROP_MAX_PORT:
     g_value_set_uint(value, c.ice.max_port);
+    break;
+  case PROP_SHARED_ICE_THREAD:
+    g_value_set_boolean(value, c.ice.shared_thread);
     break;
   case PROP_CERTIFICATE:
     g_value_set_object(value, c.certificate.get());
@@ -556,6 +563,12 @@ static void install_properties(GObjectClass *gobject_class) {
       "sctp-transport", "SCTP transport",
       "The data channels' transport (W3C RTCPeerConnection.sctp): NULL until negotiated",
       GST_TYPE_RTC_SCTP_TRANSPORT, ro);
+  props[PROP_SHARED_ICE_THREAD] = g_param_spec_boolean(
+      "shared-ice-thread", "Shared ICE thread",
+      "Receive on the process's one ICE thread (TRUE), or on a streaming thread per transport: "
+      "more cores for data-heavy sessions in one process, at some CPU per packet (read when a "
+      "transport is made)",
+      TRUE, rw);
   g_object_class_install_properties(gobject_class, N_PROPS, props);
 }
 

@@ -698,7 +698,10 @@ TEST(RtcBin, DataPadsSendAFileAndTextFromGstLaunchLines) {
       "filesrc location=%s ! text/x-raw,format=utf8 ! pc.data_sink_meta",
       fpath.c_str(), tpath.c_str());
   std::deque<Seen> seen;
+  // B receives on a streaming thread per transport (shared-ice-thread=false), A on the shared
+  // ICE thread: both ways work.
   Peer a("A", 30, a_desc), b("B", 30,
+                             "shared-ice-thread=false "
                              "pc.data_src_file ! fakesink name=out sync=false "
                              "pc.data_src_meta ! fakesink name=meta sync=false");
   g_free(a_desc);
@@ -750,6 +753,24 @@ TEST(RtcBin, DataPadsSendAFileAndTextFromGstLaunchLines) {
     ASSERT_TRUE(got_text.cv.wait_for(lk, std::chrono::seconds(5), [&] { return got_text.eos; }));
     EXPECT_EQ(got_text.bytes, text.size());
     EXPECT_EQ(got_text.buffers, 1u);
+  }
+  for (auto [peer, shared] : {std::pair{&a, true}, std::pair{&b, false}}) {
+    GstIterator *it = gst_bin_iterate_recurse(GST_BIN(peer->pc));
+    GValue v = G_VALUE_INIT;
+    int sources = 0;
+    while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
+      GstElement *e = GST_ELEMENT(g_value_get_object(&v));
+      if (g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtcicesrc") == 0) {
+        gboolean s = !shared;
+        g_object_get(e, "shared-thread", &s, nullptr);
+        EXPECT_EQ(bool(s), shared) << peer->name;
+        sources++;
+      }
+      g_value_reset(&v);
+    }
+    g_value_unset(&v);
+    gst_iterator_free(it);
+    EXPECT_EQ(sources, 1) << peer->name;
   }
   EXPECT_TRUE(a.errors.empty() && b.errors.empty())
       << (a.errors.empty() ? "" : a.errors[0]) << (b.errors.empty() ? "" : b.errors[0]);

@@ -20,7 +20,8 @@ bool link(GstElement *a, const char *pa, GstElement *b, const char *pb) {
 
 TransportStack::TransportStack(GstBin *bin, GstElement *rtpbin, unsigned id, const IceConfig &ice,
                                GstRtcCertificate *certificate, TransportEvents events)
-    : bin_(bin), rtpbin_(rtpbin), id_(id), events_(std::move(events)) {
+    : bin_(bin), rtpbin_(rtpbin), id_(id), shared_thread_(ice.shared_thread),
+      events_(std::move(events)) {
   ice_ = adopt(gst_rtc_ice_transport_new(unique_name(bin, "ice", id).c_str()));
   g_object_set(ice_.get(), "ice-tcp", ice.tcp, "ice-udp", ice.udp, "ice-transport-policy",
                ice.policy, "min-port", ice.min_port, "max-port", ice.max_port, nullptr);
@@ -74,9 +75,10 @@ void TransportStack::build() {
   GstElement *sink = add("rtcicesink", n + "icesink");
   funnel_ = add("rtpfunnel", n + "funnel");
   // Nothing downstream blocks (the jitter buffers are the thread boundary, SCTP delivers and
-  // returns): receive on the process's ICE thread, no thread per transport. The data pads stay
-  // unlinked until a data channel m-line is negotiated on this transport (attach_sctp).
-  g_object_set(src, "transport", ice_.get(), "shared-thread", TRUE, nullptr);
+  // returns): by default receive on the process's ICE thread, no thread per transport. The data
+  // pads stay unlinked until a data channel m-line is negotiated on this transport
+  // (attach_sctp).
+  g_object_set(src, "transport", ice_.get(), "shared-thread", gboolean(shared_thread_), nullptr);
   g_object_set(sink, "transport", ice_.get(), nullptr);
   g_object_set(dec, "transport", dtls_.get(), nullptr);
   g_object_set(enc_, "transport", dtls_.get(), "auto-start", FALSE, nullptr);

@@ -25,6 +25,9 @@ struct IceConfig {
   GstRtcICETransportPolicy policy = GST_RTC_ICE_TRANSPORT_POLICY_ALL;
   bool tcp = true, udp = true;
   guint min_port = 0, max_port = 0;
+  // Receive on the process's one ICE thread (rtcicesrc shared-thread), or on a streaming
+  // thread per transport (more cores for data-heavy sessions in one process).
+  bool shared_thread = true;
 };
 
 struct TransportEvents {
@@ -73,6 +76,7 @@ private:
   GstBin *bin_;
   GstElement *rtpbin_;
   unsigned id_;
+  bool shared_thread_;
   TransportEvents events_;
   Ref<GstRtcICETransport> ice_;
   Ref<GstRtcDTLSTransport> dtls_;
