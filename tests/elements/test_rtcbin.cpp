@@ -652,6 +652,20 @@ struct Received {
 };
 
 // Starts both; A offers when it asks for a negotiation (its data pads do), B answers.
+// Calls f on every element made by `factory` inside `bin`, at any depth.
+template <typename F> void each_element(GstElement *bin, const char *factory, F f) {
+  GstIterator *it = gst_bin_iterate_recurse(GST_BIN(bin));
+  GValue v = G_VALUE_INIT;
+  while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = GST_ELEMENT(g_value_get_object(&v));
+    if (g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(e)), factory) == 0)
+      f(e);
+    g_value_reset(&v);
+  }
+  g_value_unset(&v);
+  gst_iterator_free(it);
+}
+
 void start_when_needed(Peer &a, Peer &b) {
   struct Flag {
     Peer *peer;
@@ -755,21 +769,13 @@ TEST(RtcBin, DataPadsSendAFileAndTextFromGstLaunchLines) {
     EXPECT_EQ(got_text.buffers, 1u);
   }
   for (auto [peer, shared] : {std::pair{&a, true}, std::pair{&b, false}}) {
-    GstIterator *it = gst_bin_iterate_recurse(GST_BIN(peer->pc));
-    GValue v = G_VALUE_INIT;
     int sources = 0;
-    while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
-      GstElement *e = GST_ELEMENT(g_value_get_object(&v));
-      if (g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtcicesrc") == 0) {
-        gboolean s = !shared;
-        g_object_get(e, "shared-thread", &s, nullptr);
-        EXPECT_EQ(bool(s), shared) << peer->name;
-        sources++;
-      }
-      g_value_reset(&v);
-    }
-    g_value_unset(&v);
-    gst_iterator_free(it);
+    each_element(peer->pc, "rtcicesrc", [&, shared = shared](GstElement *e) {
+      gboolean s = !shared;
+      g_object_get(e, "shared-thread", &s, nullptr);
+      EXPECT_EQ(bool(s), shared) << peer->name;
+      sources++;
+    });
     EXPECT_EQ(sources, 1) << peer->name;
   }
   EXPECT_TRUE(a.errors.empty() && b.errors.empty())
@@ -917,21 +923,13 @@ struct BadPath {
     return GST_PAD_PROBE_DROP;
   }
   void attach(GstElement *pc) {
-    GstIterator *it = gst_bin_iterate_recurse(GST_BIN(pc));
-    GValue v = G_VALUE_INIT;
-    while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
-      GstElement *e = GST_ELEMENT(g_value_get_object(&v));
-      if (g_strcmp0(GST_OBJECT_NAME(gst_element_get_factory(e)), "rtcicesink") == 0) {
-        GstPad *sink = gst_element_get_static_pad(e, "sink");
-        gst_pad_add_probe(
-            sink, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
-            probe, this, nullptr);
-        gst_object_unref(sink);
-      }
-      g_value_reset(&v);
-    }
-    g_value_unset(&v);
-    gst_iterator_free(it);
+    each_element(pc, "rtcicesink", [this](GstElement *e) {
+      GstPad *sink = gst_element_get_static_pad(e, "sink");
+      gst_pad_add_probe(
+          sink, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+          probe, this, nullptr);
+      gst_object_unref(sink);
+    });
   }
 };
 
