@@ -3,6 +3,31 @@ with .pc, .rtc and .remote, and a tuple of the GI modules (GLib, Gst, GstRtc, Gs
 GstWebRTC) imported by the caller."""
 
 
+def make_pc(mods, factory, extra=None):
+    """An rtcbin or webrtcbin named "pc" in a pipeline of its own (with `extra`, more of the
+    gst-launch line), gathering on 127.0.0.1 only and without TCP, candidates to be trickled to
+    a peer's .remote. Returns (pipe, pc, agent): webrtcbin's ICE agent, kept (webrtcbin 1.22
+    frees it early otherwise), or None."""
+    Gst, GstWebRTC = mods[1], mods[4]
+    if extra:  # one parse_launch: delayed linking (demuxers, request pads) works in a pipeline
+        pipe = Gst.parse_launch("%s name=pc %s" % (factory, extra))
+        pc = pipe.get_by_name("pc")
+    else:  # parse_launch of one element gives the element, not a pipeline
+        pipe = Gst.Pipeline.new()
+        pc = Gst.ElementFactory.make(factory, "pc")
+        pipe.add(pc)
+    agent = None
+    if factory == "rtcbin":
+        pc.set_property("ice-addresses", "127.0.0.1")
+        pc.set_property("ice-tcp", False)
+    else:
+        pc.set_property("bundle-policy", GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
+        agent = pc.get_property("ice-agent")
+        agent.emit("add-local-ip-address", "127.0.0.1")
+        agent.set_property("ice-tcp", False)
+    return pipe, pc, agent
+
+
 def description(mods, rtc, kind, text):
     """An offer or answer of `text` in the type rtcbin (rtc) or webrtcbin takes."""
     _glib, _gst, GstRtc, GstSdp, GstWebRTC = mods

@@ -100,24 +100,9 @@ class Peer:
     """One rtcbin or webrtcbin in its own pipeline (optionally with more elements)."""
 
     def __init__(self, mods, factory, extra=None):
-        GLib, Gst, GstRtc, GstSdp, GstWebRTC = mods
         self.mods = mods
         self.rtc = factory == "rtcbin"
-        if extra:
-            self.pipe = Gst.parse_launch("%s name=pc %s" % (factory, extra))
-            self.pc = self.pipe.get_by_name("pc")
-        else:  # parse_launch of one element gives the element, not a pipeline
-            self.pipe = Gst.Pipeline.new()
-            self.pc = Gst.ElementFactory.make(factory, "pc")
-            self.pipe.add(self.pc)
-        if self.rtc:
-            self.pc.set_property("ice-addresses", "127.0.0.1")
-            self.pc.set_property("ice-tcp", False)
-        else:
-            self.pc.set_property("bundle-policy", GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
-            self.agent = self.pc.get_property("ice-agent")  # kept (webrtcbin 1.22 pitfall)
-            self.agent.emit("add-local-ip-address", "127.0.0.1")
-            self.agent.set_property("ice-tcp", False)
+        self.pipe, self.pc, self.agent = benchcall.make_pc(mods, factory, extra)
         self.remote = None
         self.errors = []
         self.keep = []  # objects read from webrtcbin, kept until exit

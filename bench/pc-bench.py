@@ -48,21 +48,8 @@ class Bin:
 
     def __init__(self, factory, source=None):
         self.rtc = factory == "rtcbin"
-        if source:  # one parse_launch: delayed linking of demuxers works in a pipeline
-            self.pipe = Gst.parse_launch("%s name=pc %s ! pc." % (factory, source))
-            self.pc = self.pipe.get_by_name("pc")
-        else:
-            self.pipe = Gst.Pipeline.new()
-            self.pc = Gst.ElementFactory.make(factory)
-            self.pipe.add(self.pc)
-        if self.rtc:
-            self.pc.set_property("ice-addresses", "127.0.0.1")
-            self.pc.set_property("ice-tcp", False)
-        else:
-            self.pc.set_property("bundle-policy", GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
-            self.agent = self.pc.get_property("ice-agent")
-            self.agent.emit("add-local-ip-address", "127.0.0.1")
-            self.agent.set_property("ice-tcp", False)
+        self.pipe, self.pc, self.agent = benchcall.make_pc(
+            MODS, factory, source + " ! pc." if source else None)
         self.remote = None
         self.connected = threading.Event()
         self.pc.connect("notify::connection-state", self._state)

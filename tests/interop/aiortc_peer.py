@@ -114,11 +114,11 @@ class DataSide:
         pc = self.pc
         self.watch(pc.createDataChannel("peer-reliable"), True, "plan", msgs)
         self.watch(pc.createDataChannel("peer-unordered", ordered=False), True, "small",
-                   small_messages("peer-unordered", self.args.small))
+                   dcplan.small_messages("peer-unordered", self.args.small))
         # Unreliable: sent once the reliable channels are done (a loopback socket buffer that
         # overflows under their load loses datagrams, and this channel does not resend).
         self.watch(pc.createDataChannel("peer-rexmit0", maxRetransmits=0), True, "small",
-                   small_messages("peer-rexmit0", self.args.small), hold=True)
+                   dcplan.small_messages("peer-rexmit0", self.args.small), hold=True)
 
     def watch(self, ch, mine, kind, msgs, hold=False):
         """hold: our messages go out on a "start" command, not as soon as the channel opens."""
@@ -128,7 +128,7 @@ class DataSide:
         if kind == "small":
             c["left"] = {}
             for m in msgs:
-                c["left"][key(m)] = c["left"].get(key(m), 0) + 1
+                c["left"][dcplan.key(m)] = c["left"].get(dcplan.key(m), 0) + 1
         if ch.label in self.channels:
             self.unexpected.append("a second channel labelled %r" % ch.label)
         self.channels[ch.label] = c
@@ -187,10 +187,10 @@ class DataSide:
 
     def check(self, c, m):
         if c["kind"] == "small" and c["echoed"] < len(c["msgs"]):
-            if c["left"].get(key(m), 0) > 0:
-                c["left"][key(m)] -= 1
+            if c["left"].get(dcplan.key(m), 0) > 0:
+                c["left"][dcplan.key(m)] -= 1
             else:
-                bad(c, "unexpected echo (%s)" % dcplan.describe(m))
+                dcplan.note_bad(c, "unexpected echo (%s)" % dcplan.describe(m))
             c["echoed"] += 1
             return
         i, n = c["echoed"], len(c["msgs"])
@@ -200,12 +200,13 @@ class DataSide:
             want = c["pings"][i - n]
             c["pings_echoed"] += 1
         else:
-            bad(c, "echo %d: more echoes than messages sent (%s)" % (i, dcplan.describe(m)))
+            dcplan.note_bad(c, "echo %d: more echoes than messages sent (%s)" % (
+                i, dcplan.describe(m)))
             return
         c["echoed"] += 1
         diff = dcplan.difference(want, m)
         if diff:
-            bad(c, "echo %d: %s" % (i, diff))
+            dcplan.note_bad(c, "echo %d: %s" % (i, diff))
 
     def command(self, msg):
         c = self.channels[msg["label"]]
@@ -240,25 +241,6 @@ class DataSide:
             send({"type": "report", "state": self.pc.connectionState, "channels": self.status(),
                   "unexpected": self.unexpected})
             await asyncio.sleep(0.1)
-
-
-def small_messages(label, n):  # as small_messages() in gstpeer.py
-    out = []
-    for i in range(n):
-        text = "%s #%d \u2713" % (label, i)
-        out.append(text if i % 2 == 0 else (text * (1 + i % 7)).encode())
-    return out
-
-
-def key(m):
-    return ("s", m) if isinstance(m, str) else ("b", bytes(m))
-
-
-def bad(c, what):
-    if len(c["bad"]) < 10:
-        c["bad"].append(what)
-    elif len(c["bad"]) == 10:
-        c["bad"].append("... (more)")
 
 
 async def negotiate(pc, role, prepare):

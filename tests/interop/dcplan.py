@@ -68,3 +68,26 @@ def difference(sent, got):
         return None
     first = next((j for j in range(min(len(a), len(b))) if a[j] != b[j]), min(len(a), len(b)))
     return "sent %s, got %s, first difference at byte %d" % (describe(sent), describe(got), first)
+
+
+def small_messages(label, n):
+    """The short messages of an unordered or max-retransmits=0 channel: distinct, strings and
+    binary alternating (the same on every side)."""
+    out = []
+    for i in range(n):
+        text = "%s #%d \u2713" % (label, i)
+        out.append(text if i % 2 == 0 else (text * (1 + i % 7)).encode())
+    return out
+
+
+def key(msg):
+    """A message as a dict key: its kind and its bytes."""
+    return ("s", msg) if isinstance(msg, str) else ("b", bytes(msg))
+
+
+def note_bad(rec, what):
+    """Records a problem in rec["bad"], keeping the first ten."""
+    if len(rec["bad"]) < 10:
+        rec["bad"].append(what)
+    elif len(rec["bad"]) == 10:
+        rec["bad"].append("... (more)")

@@ -501,7 +501,7 @@ class DataScript:
         if kind == "plan":
             msgs = [dcplan.message(self.plan, i) for i in range(len(self.plan))]
         else:
-            msgs = small_messages(label, self.small)
+            msgs = dcplan.small_messages(label, self.small)
         rec = self._record(label, obj, True, kind, msgs)
         rec["hold"] = hold
         self._watch(rec)
@@ -524,7 +524,7 @@ class DataScript:
         if kind == "small":
             rec["left"] = {}
             for m in rec["msgs"]:
-                rec["left"][_key(m)] = rec["left"].get(_key(m), 0) + 1
+                rec["left"][dcplan.key(m)] = rec["left"].get(dcplan.key(m), 0) + 1
         with self.lock:
             if label in self.channels:
                 self.unexpected.append("a second channel labelled %r" % label)
@@ -616,11 +616,11 @@ class DataScript:
             return
         with self.lock:
             if rec["kind"] == "small" and rec["echoed"] < len(rec["msgs"]):
-                k = _key(msg)
+                k = dcplan.key(msg)
                 if rec["left"].get(k, 0) > 0:
                     rec["left"][k] -= 1
                 else:
-                    _bad(rec, "unexpected echo (%s)" % dcplan.describe(msg))
+                    dcplan.note_bad(rec, "unexpected echo (%s)" % dcplan.describe(msg))
                 rec["echoed"] += 1
                 return
             i = rec["echoed"]
@@ -632,12 +632,12 @@ class DataScript:
                 rec["echoed"] += 1
                 rec["pings_echoed"] += 1
             else:
-                _bad(rec, "echo %d: more echoes than messages sent (%s)" % (
+                dcplan.note_bad(rec, "echo %d: more echoes than messages sent (%s)" % (
                     i, dcplan.describe(msg)))
                 return
             diff = dcplan.difference(want, msg)
             if diff:
-                _bad(rec, "echo %d: %s" % (i, diff))
+                dcplan.note_bad(rec, "echo %d: %s" % (i, diff))
 
     def ping(self, label):
         rec = self.channels[label]
@@ -683,24 +683,3 @@ class DataScript:
             self.close(label)
         elif name == "ping":
             self.ping(label)
-
-
-def small_messages(label, n):
-    """The short messages of an unordered or max-retransmits=0 channel: distinct, strings and
-    binary alternating (the same on every side)."""
-    out = []
-    for i in range(n):
-        text = "%s #%d ✓" % (label, i)
-        out.append(text if i % 2 == 0 else (text * (1 + i % 7)).encode())
-    return out
-
-
-def _key(msg):
-    return ("s", msg) if isinstance(msg, str) else ("b", bytes(msg))
-
-
-def _bad(rec, what):
-    if len(rec["bad"]) < 10:
-        rec["bad"].append(what)
-    elif len(rec["bad"]) == 10:
-        rec["bad"].append("... (more)")

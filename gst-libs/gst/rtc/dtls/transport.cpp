@@ -96,11 +96,6 @@ bool DtlsSrtpTransport::started() const {
   return session_ != nullptr;
 }
 
-void DtlsSrtpTransport::handle_dtls(std::span<const uint8_t> d, int64_t now_us) {
-  std::span<const uint8_t> one[1] = {d};
-  handle_dtls(Datagrams(one), now_us);
-}
-
 void DtlsSrtpTransport::handle_dtls(Datagrams ds, int64_t now_us) {
   // A server may hear the ClientHello before its encoder started: start it now rather than
   // lose the flight (the client would resend it only after its first timeout).
@@ -166,15 +161,8 @@ int64_t DtlsSrtpTransport::next_timeout() const {
 }
 
 Status DtlsSrtpTransport::send_app_data(std::span<const uint8_t> d) {
-  Status s = Ok{};
-  {
-    std::lock_guard lk(lock_);
-    if (!session_)
-      return invalid_state("DTLS has not started");
-    s = session_->send_app_data(d);
-  }
-  flush_out();
-  return s;
+  std::span<const uint8_t> one[1] = {d};
+  return send_app_data(Datagrams(one));
 }
 
 Status DtlsSrtpTransport::send_app_data(Datagrams msgs) {

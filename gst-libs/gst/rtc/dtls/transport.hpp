@@ -58,8 +58,8 @@ public:
 
   Status start(int64_t now_us); // no-op if started
   bool started() const;
-  void handle_dtls(std::span<const uint8_t> d, int64_t now_us);
-  // Several datagrams: what they produce goes out, and is delivered, as one batch each.
+  // Datagrams from the network: what they produce goes out, and is delivered, as one batch
+  // each.
   void handle_dtls(Datagrams ds, int64_t now_us);
   void handle_timeout(int64_t now_us);
   int64_t next_timeout() const;

@@ -1,5 +1,5 @@
 // Association: one SCTP association over usrsctp's AF_CONN (no kernel SCTP, no UDP socket):
-// packets from the peer go in through handle_packet(), packets for the peer come out through
+// packets from the peer go in through handle_packets(), packets for the peer come out through
 // the Output callback, and what usrsctp reports (user message pieces, association and stream
 // reset notifications, room to send) waits in an inbox the owner drains with take().
 //
@@ -8,9 +8,9 @@
 //
 // Threads: Output must not call back into this Association. It is called on the thread of the
 // call that made the packets, once that call is done (or, over 64 packets, with usrsctp's
-// association lock held), and on the timer thread with that lock held. Inbox items arrive on the thread that called handle_packet()/send() (drain after
-// the call returns) or on the timer thread, which calls Wakeup (schedule a drain; do not drain
-// from inside it).
+// association lock held), and on the timer thread with that lock held. Inbox items arrive on
+// the thread that called handle_packets()/send() (drain after the call returns) or on the
+// timer thread, which calls Wakeup (schedule a drain; do not drain from inside it).
 #pragma once
 
 #include "core/export.hpp"
